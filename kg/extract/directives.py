@@ -1,0 +1,79 @@
+"""Directives: the instruction points a speaker (or the meeting) gave, one per headline or sentence."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import Sentence
+
+SPEECH_LEAD_RE = re.compile(
+    r"要求(?:[,，:：]\s*)?|(?:强调|指出|表示|号召|提出|希望|认为|讲话中说|说)(?:[,，:：]\s*|(?=[要让我全各必坚]))")
+INSTRUCTION_START_RE = re.compile(
+    r"^(?:第[一二三四五六七八九十]+[、,，:：]|[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[)）]|"
+    r"要|必须|务必|坚持|着力|切实|加快|全力|让我们|我们要|总体要求)")
+SUBJECT_THEN_MUST_RE = re.compile(r"^[^,，。；;:：“”]{1,12}?(?:要|必须|务必|应当|应该)")
+HEADLINE_MAX = 36
+CLAUSE_SPLIT_RE = re.compile(r"[;；](?=要|必须)")
+
+
+@dataclass(frozen=True)
+class DirectiveSpan:
+    """An instruction point located in the text."""
+
+    speaker: str
+    start: int
+    end: int
+
+
+def _is_instruction(s: str) -> bool:
+    return bool(INSTRUCTION_START_RE.match(s) or SUBJECT_THEN_MUST_RE.match(s))
+
+
+def find_directives(text: str, sents: list[Sentence], speech_starts: list[tuple[int, int, str]],
+                    stops: list[int]) -> list[DirectiveSpan]:
+    """Instruction points in the speech each speaker starts at ``speech_starts`` (position, lead end, speaker).
+
+    A speech runs until the next speech starts or a position in ``stops`` (a new meeting,
+    a sentence the meeting itself states) is reached.
+    """
+    out: list[DirectiveSpan] = []
+    bounds = sorted({p for p, _, _ in speech_starts} | set(stops) | {len(text)})
+    for pos, lead_end, speaker in speech_starts:
+        end = next(b for b in bounds if b > pos)
+        body = [s for s in sents if s.end > lead_end and s.start < end]
+        if not body:
+            continue
+        # The first sentence starts after "X强调,".
+        units: list[tuple[int, int, int]] = []  # start, end, paragraph
+        for s in body:
+            a = max(s.start, lead_end)
+            units.append((a, s.end, s.paragraph))
+        by_para: dict[int, list[tuple[int, int, int]]] = {}
+        for u in units:
+            by_para.setdefault(u[2], []).append(u)
+        first = True
+        for para, us in by_para.items():
+            head = text[us[0][0]:us[0][1]]
+            headline = (len(us) > 1 and len(head) <= HEADLINE_MAX and _is_instruction(head)
+                        and (INSTRUCTION_START_RE.match(head) is not None))
+            if headline:
+                out.append(DirectiveSpan(speaker, us[0][0], us[-1][1]))
+                first = False
+                continue
+            for a, b, _ in us:
+                s = text[a:b]
+                if first and not _is_instruction(s) and re.search(r"要|必须|让我们|要求是", s):
+                    out.append(DirectiveSpan(speaker, a, b))
+                elif _is_instruction(s):
+                    pieces = [0] + [m.start() + 1 for m in CLAUSE_SPLIT_RE.finditer(s)] + [len(s)]
+                    for x, y in zip(pieces, pieces[1:]):
+                        if y > x:
+                            out.append(DirectiveSpan(speaker, a + x, a + y))
+                first = False
+    out.sort(key=lambda d: d.start)
+    dedup: list[DirectiveSpan] = []
+    for d in out:
+        if dedup and d.start < dedup[-1].end:
+            continue
+        dedup.append(d)
+    return dedup

@@ -1,0 +1,59 @@
+"""Page furniture: publication date, bylines and breadcrumbs, recognised so they never become meeting facts."""
+from __future__ import annotations
+
+import re
+
+from .lexicon import CJK, is_surname_start
+
+PUBLISHED_RE = re.compile(
+    r"(?:发布时间|发布日期|发表时间|发表日期|更新时间|内容更新时间|发布于|时间|日期)\s*[:：]?\s*"
+    r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
+)
+# A bare date line at the top of a page; a weekday after it marks the day the page was viewed, not published.
+BANNER_RE = re.compile(r"^\s*((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})日?(?!\s*星期)", re.M)
+BYLINE_RE = re.compile(
+    rf"(?:记者|通讯员|责任编辑|编辑|责编|审核|审稿人|审稿|初审|复审|终审|校对|供稿|撰稿|作者|摄影|摄|文/图|文图|来源)"
+    rf"[\s:：/|]*((?:[{CJK}](?:\s?[{CJK}]){{1,3}}(?:[\s、,，]+|$))+)"
+)
+BREADCRUMB_RE = re.compile(r"^.*(?:当前位置|当前所在位置|您现在的位置|首页\s*[>＞»]).*$", re.M)
+
+
+def published_date(text: str) -> str | None:
+    """The publication date printed on the page, ISO, or None."""
+    m = PUBLISHED_RE.search(text)
+    if not m:
+        m = BANNER_RE.search(text[:400])
+    if not m:
+        return None
+    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def bylines(text: str) -> tuple[list[str], list[tuple[int, int]]]:
+    """Names of reporters and editors, and the spans of the furniture they stand in."""
+    names: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for m in BYLINE_RE.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", m.end())
+        line = text[line_start:line_end if line_end >= 0 else len(text)]
+        in_brackets = re.search(r"[（(【\[]\s*$", text[max(0, m.start() - 2):m.start()]) is not None
+        if len(line.strip()) > 60 and not in_brackets:
+            continue
+        found = False
+        for tok in re.split(r"[\s、,，]+", m.group(1)):
+            tok = tok.replace(" ", "")
+            if 2 <= len(tok) <= 4 and is_surname_start(tok):
+                names.append(tok)
+                found = True
+        if found:
+            spans.append((m.start(), m.end()))
+    for m in BREADCRUMB_RE.finditer(text):
+        spans.append((m.start(), m.end()))
+    seen: list[str] = []
+    for n in names:
+        if n not in seen:
+            seen.append(n)
+    return seen, spans

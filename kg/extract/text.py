@@ -1,0 +1,77 @@
+"""Sentences, paragraphs and dates found in normalized report text, with their spans."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import CJK
+
+SENTENCE_END = "。！？!?"
+# A paragraph break: a newline, or the run of spaces scraped pages leave between paragraphs.
+PARAGRAPH_RE = re.compile(r"\n+|(?<=[。！？!?”:：|])[ \u3000\xa0]+")
+SENTENCE_RE = re.compile(rf"[^{SENTENCE_END}\n]+(?:[{SENTENCE_END}]+[”’」』]?)?")
+
+CN_NUM = "〇零一二三四五六七八九十"
+DATE_RE = re.compile(
+    r"(?:(?P<year>(?:19|20)\d{2})\s*年\s*)?"
+    rf"(?P<month>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月\s*"
+    rf"(?P<day>3[01]|[12]\d|0?[1-9]|[一二]?十[一二三四五六七八九]?|三十一?|[一二三四五六七八九])\s*[日号]"
+    r"(?P<tod>上午|下午|晚上|晚间|早上|中午|晚|傍晚|凌晨)?"
+)
+ISO_DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-/.年]\s*(\d{1,2})[-/.月]\s*(\d{1,2})日?(?!\d)")
+YEAR_RE = re.compile(r"(?<![\d第])((?:19|20)\d{2})\s*年(?!\d{1,2}月\d)")
+
+TIME_OF_DAY = {"上午": "上午", "下午": "下午", "晚上": "晚上", "晚间": "晚上", "晚": "晚上", "傍晚": "晚上",
+               "早上": "上午", "中午": None, "凌晨": None}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence with its span and the paragraph it belongs to."""
+
+    start: int
+    end: int
+    text: str
+    paragraph: int
+
+
+def cn_number(s: str) -> int:
+    """Parse 1-31 written in Arabic or Chinese digits (十二, 二十六)."""
+    if s.isdigit():
+        return int(s)
+    digits = {c: i for i, c in enumerate("〇一二三四五六七八九")}
+    digits["零"] = 0
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
+    return digits.get(s, 0)
+
+
+def sentences(text: str) -> list[Sentence]:
+    """Split text into sentences, numbering paragraphs as they go."""
+    out: list[Sentence] = []
+    para = 0
+    pos = 0
+    for brk in list(PARAGRAPH_RE.finditer(text)) + [None]:
+        end = brk.start() if brk else len(text)
+        chunk = text[pos:end]
+        for m in SENTENCE_RE.finditer(chunk):
+            s = m.group()
+            stripped = s.strip()
+            if not stripped:
+                continue
+            lead = len(s) - len(s.lstrip())
+            start = pos + m.start() + lead
+            out.append(Sentence(start, start + len(stripped), stripped, para))
+        para += 1
+        if brk:
+            pos = brk.end()
+    return out
+
+
+def is_cjk(ch: str) -> bool:
+    """True for a CJK unified ideograph."""
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+CJK_RUN_RE = re.compile(f"[{CJK}]+")

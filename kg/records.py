@@ -1,0 +1,255 @@
+"""Typed records passed between pipeline stages; each one dumps to and loads from plain JSON."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+ROLES = ("chair", "speaker", "attendee")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A half-open range of code points [start, end) in a report's normalized text."""
+
+    start: int
+    end: int
+
+    def to_list(self) -> list[int]:
+        return [self.start, self.end]
+
+    @classmethod
+    def from_list(cls, value: list[int]) -> "Span":
+        return cls(int(value[0]), int(value[1]))
+
+
+@dataclass(frozen=True)
+class Document:
+    """A report as loaded from disk: decoded text, before any normalization."""
+
+    doc_id: str
+    path: str
+    text: str
+    encoding: str
+    format: str  # "text" or "html"
+    sha256: str  # of the file's bytes
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """Normalized (simplified, de-annotated, repaired) text with a map back to the original.
+
+    ``offsets[i]`` is the index in ``original`` of normalized character ``i``;
+    ``offsets[len(text)]`` is ``len(original)``, so a span maps back as
+    ``original[offsets[start]:offsets[end]]``.
+    """
+
+    text: str
+    original: str
+    offsets: tuple[int, ...]
+    script: str  # "simplified", "traditional" or "traditional-pinyin-garbled"
+    warnings: tuple[str, ...] = ()
+
+    def original_span(self, span: Span) -> Span:
+        return Span(self.offsets[span.start], self.offsets[span.end])
+
+
+@dataclass(frozen=True)
+class Participation:
+    """One person's role at one meeting, with the text that says so."""
+
+    person: str
+    role: str  # one of ROLES
+    order: int  # position in the list the text gives, from 0
+    span: Span
+    title: str = ""  # the title written with the name in that sentence, if any
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A meeting or meeting-like event (visit, 调研) described in a report."""
+
+    date: str | None  # "2022-10-26", "XXXX-10-26" when the year is unknown, or None
+    time_of_day: str | None  # 上午 / 下午 / 晚上
+    name: str
+    span: Span
+    participants: tuple[Participation, ...] = ()
+    kind: str = "meeting"  # "meeting" or "visit"
+
+    def names(self, role: str) -> list[str]:
+        seen: list[str] = []
+        for p in sorted(self.participants, key=lambda p: p.order):
+            if p.role == role and p.person not in seen:
+                seen.append(p.person)
+        return seen
+
+    @property
+    def chairs(self) -> list[str]:
+        return self.names("chair")
+
+    @property
+    def speakers(self) -> list[str]:
+        return self.names("speaker")
+
+    @property
+    def attendees(self) -> list[str]:
+        return self.names("attendee")
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person named in a report body, with the titles written with the name."""
+
+    name: str
+    titles: tuple[str, ...]
+    present: bool
+    spans: tuple[Span, ...]  # every mention
+
+
+@dataclass(frozen=True)
+class Organization:
+    """A named body (party committee, government, town...) acting or addressed in a report."""
+
+    name: str
+    kind: str  # party, government, congress, cppcc, committee, township, zone, other
+    span: Span
+
+
+@dataclass(frozen=True)
+class Directive:
+    """One instruction point a speaker gave at a meeting."""
+
+    speaker: str  # a person's name, or "会议" for a collective statement
+    meeting_index: int
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """A titled work (《…》) studied or conveyed in a report."""
+
+    title: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything extracted from one report; its JSON form uses the gold schema's field names."""
+
+    doc_id: str
+    path: str
+    sha256: str
+    text: str  # normalized text all spans refer to
+    script: str
+    published: str | None
+    zone: str | None
+    zone_short: str | None
+    meetings: tuple[Meeting, ...] = ()
+    persons: tuple[Person, ...] = ()
+    organizations: tuple[Organization, ...] = ()
+    referenced_documents: tuple[DocumentRef, ...] = ()
+    directives: tuple[Directive, ...] = ()
+    bylines: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    extractor: str = ""
+
+    def to_json(self, *, with_text: bool = False) -> dict[str, Any]:
+        """The gold-schema view, plus spans and provenance under extra keys."""
+        out: dict[str, Any] = {
+            "doc_id": self.doc_id,
+            "path": self.path,
+            "sha256": self.sha256,
+            "script": self.script,
+            "published": self.published,
+            "zone": self.zone,
+            "zone_short": self.zone_short,
+            "meetings": [
+                {
+                    "date": m.date,
+                    "time_of_day": m.time_of_day,
+                    "name": m.name,
+                    "kind": m.kind,
+                    "chairs": m.chairs,
+                    "speakers": m.speakers,
+                    "attendees": m.attendees,
+                    "span": m.span.to_list(),
+                    "participants": [
+                        {"person": p.person, "role": p.role, "order": p.order,
+                         "title": p.title, "span": p.span.to_list()}
+                        for p in m.participants
+                    ],
+                }
+                for m in self.meetings
+            ],
+            "persons": [
+                {"name": p.name, "titles": list(p.titles), "present": p.present,
+                 "spans": [s.to_list() for s in p.spans]}
+                for p in self.persons
+            ],
+            "bylines": list(self.bylines),
+            "organizations": [o.name for o in self.organizations],
+            "organization_details": [
+                {"name": o.name, "kind": o.kind, "span": o.span.to_list()} for o in self.organizations
+            ],
+            "referenced_documents": [d.title for d in self.referenced_documents],
+            "referenced_document_spans": [d.span.to_list() for d in self.referenced_documents],
+            "directives": [
+                {"speaker": d.speaker, "meeting_index": d.meeting_index, "text": d.text,
+                 "span": d.span.to_list()}
+                for d in self.directives
+            ],
+            "warnings": list(self.warnings),
+            "extractor": self.extractor,
+        }
+        if with_text:
+            out["text"] = self.text
+        return out
+
+    @classmethod
+    def from_json(cls, obj: dict[str, Any]) -> "Report":
+        """Rebuild a report from ``to_json(with_text=True)`` output."""
+        meetings = tuple(
+            Meeting(
+                date=m["date"], time_of_day=m["time_of_day"], name=m["name"],
+                span=Span.from_list(m["span"]), kind=m.get("kind", "meeting"),
+                participants=tuple(
+                    Participation(p["person"], p["role"], p["order"], Span.from_list(p["span"]),
+                                  p.get("title", ""))
+                    for p in m.get("participants", [])
+                ),
+            )
+            for m in obj.get("meetings", [])
+        )
+        persons = tuple(
+            Person(p["name"], tuple(p["titles"]), p["present"],
+                   tuple(Span.from_list(s) for s in p.get("spans", [])))
+            for p in obj.get("persons", [])
+        )
+        orgs = tuple(
+            Organization(o["name"], o["kind"], Span.from_list(o["span"]))
+            for o in obj.get("organization_details", [])
+        )
+        refs = tuple(
+            DocumentRef(t, Span.from_list(s))
+            for t, s in zip(obj.get("referenced_documents", []), obj.get("referenced_document_spans", []))
+        )
+        directives = tuple(
+            Directive(d["speaker"], d["meeting_index"], d["text"], Span.from_list(d["span"]))
+            for d in obj.get("directives", [])
+        )
+        return cls(
+            doc_id=obj["doc_id"], path=obj.get("path", ""), sha256=obj.get("sha256", ""),
+            text=obj.get("text", ""), script=obj.get("script", "simplified"),
+            published=obj.get("published"), zone=obj.get("zone"), zone_short=obj.get("zone_short"),
+            meetings=meetings, persons=persons, organizations=orgs,
+            referenced_documents=refs, directives=directives,
+            bylines=tuple(obj.get("bylines", [])), warnings=tuple(obj.get("warnings", [])),
+            extractor=obj.get("extractor", ""),
+        )
+
+
+__all__ = [
+    "ROLES", "Span", "Document", "NormalizedText", "Participation", "Meeting", "Person",
+    "Organization", "Directive", "DocumentRef", "Report",
+]
