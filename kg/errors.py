@@ -3,9 +3,7 @@ from __future__ import annotations
 
 
 class KgError(Exception):
-    """Base class: the CLI prints the message on one line and exits non-zero."""
-
-    exit_code = 2
+    """Base class: the CLI prints the message on one line and exits with status 2."""
 
 
 class InputError(KgError):
@@ -18,8 +16,6 @@ class ReportError(KgError):
 
 class OutputError(KgError):
     """An output cannot be written."""
-
-    exit_code = 3
 
 
 # Messages: format with keyword arguments; each states the remedy.
