@@ -1,0 +1,320 @@
+"""Build the knowledge graph, a networkx MultiDiGraph, from reports and their resolution."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Sequence
+
+import networkx as nx
+
+from kg.records import Meeting, Report, Span
+from kg.resolve import COLLECTIVE_SPEAKER, PersonEntity, Resolution, sorted_reports
+
+log = logging.getLogger(__name__)
+
+NODE_TYPES = ("report", "meeting", "person", "organization", "zone", "directive", "document")
+ROLE_RELATION = {"chair": "chaired", "speaker": "spoke_at", "attendee": "attended"}
+RELATIONS = (
+    "chaired", "spoke_at", "attended", "issued", "given_at", "organized_by", "in_zone",
+    "mentions", "reported_in",
+)
+RULE_ORG_IN_NAME = "organization-named-in-meeting-name"
+RULE_ZONE_BODY_IN_NAME = "zone-body-named-in-meeting-name"
+# Bodies of the zone itself (区党工委, 管委会...) as opposed to higher levels (市委, 省政府) named in passing.
+ZONE_BODY_PREFIXES = ("区", "管委会", "党工委")
+LEAD_MAX = 80
+
+
+def report_id(doc_id: str) -> str:
+    return f"report:{doc_id}"
+
+
+def meeting_id(doc_id: str, index: int) -> str:
+    return f"meeting:{doc_id}#{index}"
+
+
+def directive_id(doc_id: str, index: int) -> str:
+    return f"directive:{doc_id}#{index}"
+
+
+def person_id(key: str) -> str:
+    """``person/<scope>/<name>`` -> ``person:<scope>/<name>``."""
+    return "person:" + key.split("/", 1)[1]
+
+
+def organization_id(key: str) -> str:
+    return "org:" + key.split("/", 1)[1]
+
+
+def zone_id(zone: str) -> str:
+    return f"zone:{zone}"
+
+
+def work_id(title: str) -> str:
+    return f"work:{title}"
+
+
+def lead_span(text: str) -> Span:
+    """The report's lead: its first non-blank line, cut at the first 。 and at LEAD_MAX characters."""
+    start = len(text) - len(text.lstrip())
+    end = min(len(text), start + LEAD_MAX)
+    for stop in ("\n", "。"):
+        i = text.find(stop, start, end)
+        if i != -1:
+            end = i + (1 if stop == "。" else 0)
+    return Span(start, end)
+
+
+def zone_mention(report: Report) -> Span:
+    """Where the report names its zone; an empty span at 0 when the text never does."""
+    for needle in (report.zone, report.zone_short):
+        if needle:
+            i = report.text.find(needle)
+            if i != -1:
+                return Span(i, i + len(needle))
+    for o in report.organizations:
+        if o.kind == "zone":
+            return o.span
+    return Span(0, 0)
+
+
+def find_organizer(meeting: Meeting, report: Report) -> tuple[str, str] | None:
+    """The organization that holds a meeting, when its name says so: (organization name, rule)."""
+    names = sorted({o.name for o in report.organizations if o.name.strip()}, key=lambda n: (-len(n), n))
+    for name in names:
+        if name in meeting.name:
+            return name, RULE_ORG_IN_NAME
+    prefixes = [z for z in (report.zone, report.zone_short) if z]
+    for name in names:
+        for z in prefixes:
+            if name.startswith(z) and len(name) > len(z) and name[len(z):] in meeting.name:
+                return name, RULE_ZONE_BODY_IN_NAME
+    return None
+
+
+class _Builder:
+    def __init__(self, reports: list[Report], resolution: Resolution):
+        self.reports = reports
+        self.by_doc = {r.doc_id: r for r in reports}
+        self.res = resolution
+        self.g = nx.MultiDiGraph()
+        self.warnings: list[str] = []
+        self.keys_by_doc: dict[str, list[str]] = {}
+        for (doc, _name), key in resolution.lookup.items():
+            self.keys_by_doc.setdefault(doc, []).append(key)
+        # where each (doc_id, name) first takes a role at a meeting
+        self.first_part: dict[tuple[str, str], Span] = {}
+        for r in reports:
+            for m in r.meetings:
+                for part in sorted(m.participants, key=lambda x: (x.role, x.order)):
+                    self.first_part.setdefault((r.doc_id, part.person), part.span)
+
+    def warn(self, message: str) -> None:
+        log.warning("%s", message)
+        self.warnings.append(message)
+
+    def source(self, doc_id: str, span: Span) -> dict[str, Any]:
+        text = self.by_doc[doc_id].text
+        start, end = span.start, span.end
+        if not 0 <= start <= end <= len(text):
+            self.warn(f"{doc_id}: span [{start}, {end}] outside the text (length {len(text)}); clamped")
+            start = min(max(start, 0), len(text))
+            end = min(max(end, start), len(text))
+        return {"doc_id": doc_id, "span": [start, end], "quote": text[start:end]}
+
+    def sources(self, mentions: Sequence[tuple[str, Span]]) -> list[list]:
+        rows = set()
+        for doc_id, span in mentions:
+            s = self.source(doc_id, span)
+            rows.add((doc_id, s["span"][0], s["span"][1], s["quote"]))
+        return [list(row) for row in sorted(rows)]
+
+    def add_node(self, nid: str, type_: str, label: str, doc_id: str, span: Span, **attrs: Any) -> None:
+        self.g.add_node(nid, type=type_, label=label, **self.source(doc_id, span), **_plain(attrs))
+
+    def add_multi_source_node(self, nid: str, type_: str, label: str, rows: list[list], **attrs: Any) -> None:
+        first = rows[0]
+        self.g.add_node(nid, type=type_, label=label, doc_id=first[0], span=[first[1], first[2]],
+                        quote=first[3], sources=rows, **_plain(attrs))
+
+    def add_edge(self, u: str, v: str, relation: str, doc_id: str, span: Span, **attrs: Any) -> None:
+        if self.g.has_edge(u, v, key=relation):
+            return
+        self.g.add_edge(u, v, key=relation, relation=relation, **self.source(doc_id, span), **_plain(attrs))
+
+    def build(self) -> nx.MultiDiGraph:
+        self.add_zones()
+        for r in self.reports:
+            self.add_report(r)
+        self.add_persons()
+        self.add_organizations()
+        self.add_works()
+        for r in self.reports:
+            self.add_meetings(r)
+            self.add_directives(r)
+            self.add_mentions(r)
+        self.add_person_zones()
+        self.add_organization_zones()
+        self.g.graph["warnings"] = list(self.warnings)
+        return self.g
+
+    def add_zones(self) -> None:
+        zones = sorted({r.zone for r in self.reports if r.zone})
+        for zone in zones:
+            reps = [r for r in self.reports if r.zone == zone]
+            rows = self.sources([(r.doc_id, zone_mention(r)) for r in reps])
+            shorts = sorted({r.zone_short for r in reps if r.zone_short})
+            self.add_multi_source_node(zone_id(zone), "zone", zone, rows, name=zone, short_names=shorts,
+                                       reports=[r.doc_id for r in reps])
+
+    def add_report(self, r: Report) -> None:
+        self.add_node(
+            report_id(r.doc_id), "report", r.doc_id, r.doc_id, lead_span(r.text),
+            path=r.path, sha256=r.sha256, script=r.script, published=r.published, zone=r.zone,
+            zone_short=r.zone_short, extractor=r.extractor, text_length=len(r.text),
+            report_warnings=list(r.warnings),
+        )
+
+    def person_mentions(self, p: PersonEntity) -> list[tuple[str, Span]]:
+        found = {doc for doc, _ in p.mentions}
+        extra: list[tuple[str, Span]] = []
+        for doc in p.reports:
+            if doc not in found:
+                extra.append((doc, self.first_role_span(self.by_doc[doc], p.name)))
+        return list(p.mentions) + extra
+
+    def first_role_span(self, r: Report, name: str) -> Span:
+        if (r.doc_id, name) in self.first_part:
+            return self.first_part[(r.doc_id, name)]
+        for d in r.directives:
+            if d.speaker == name:
+                return d.span
+        i = r.text.find(name)
+        return Span(i, i + len(name)) if i != -1 else Span(0, 0)
+
+    def add_persons(self) -> None:
+        for key, p in self.res.persons.items():
+            attrs: dict[str, Any] = dict(
+                name=p.name, key=key, titles=p.title_names,
+                title_sources=[[t.title, t.doc_id, t.date or ""] for t in p.titles],
+                reports=list(p.reports), present=p.present,
+            )
+            attrs.update(_scope_attrs(p.zone, p.reports))
+            if p.evidence:
+                ev = p.evidence[0]
+                attrs.update(merge_rule=ev.rule, merge_zone=ev.zone, merge_reports=list(ev.reports))
+            self.add_multi_source_node(person_id(key), "person", p.name,
+                                       self.sources(self.person_mentions(p)), **attrs)
+
+    def add_organizations(self) -> None:
+        for key, o in self.res.organizations.items():
+            attrs: dict[str, Any] = dict(name=o.name, key=key, kind=o.kind, reports=list(o.reports))
+            attrs.update(_scope_attrs(o.zone, o.reports))
+            self.add_multi_source_node(organization_id(key), "organization", o.name,
+                                       self.sources(o.mentions), **attrs)
+
+    def add_works(self) -> None:
+        refs: dict[str, list[tuple[str, Span]]] = {}
+        for r in self.reports:
+            for ref in r.referenced_documents:
+                if ref.title.strip():
+                    refs.setdefault(ref.title, []).append((r.doc_id, ref.span))
+        for title in sorted(refs):
+            rows = self.sources(refs[title])
+            self.add_multi_source_node(work_id(title), "document", title, rows, title=title,
+                                       reports=sorted({row[0] for row in rows}))
+
+    def add_meetings(self, r: Report) -> None:
+        doc = r.doc_id
+        for i, m in enumerate(r.meetings):
+            mid = meeting_id(doc, i)
+            self.add_node(mid, "meeting", m.name or "(unnamed meeting)", doc, m.span, name=m.name, index=i, date=m.date,
+                          time_of_day=m.time_of_day, kind=m.kind, zone=r.zone)
+            self.add_edge(mid, report_id(doc), "reported_in", doc, m.span)
+            if r.zone:
+                self.add_edge(mid, zone_id(r.zone), "in_zone", doc, zone_mention(r))
+            organizer = find_organizer(m, r)
+            if organizer:
+                name, rule = organizer
+                self.add_edge(mid, organization_id(self.res.org_lookup[(doc, name)]), "organized_by",
+                              doc, m.span, rule=rule)
+            for part in sorted(m.participants, key=lambda x: (x.role, x.order)):
+                relation = ROLE_RELATION.get(part.role)
+                key = self.res.lookup.get((doc, part.person))
+                if relation is None or key is None:
+                    self.warn(f"{doc}: meeting {i}: participation {part.person!r} as {part.role!r} skipped")
+                    continue
+                self.add_edge(person_id(key), mid, relation, doc, part.span, role=part.role,
+                              order=part.order, title=part.title)
+
+    def add_directives(self, r: Report) -> None:
+        doc = r.doc_id
+        for i, d in enumerate(r.directives):
+            did = directive_id(doc, i)
+            collective = d.speaker == COLLECTIVE_SPEAKER
+            label = (d.text if len(d.text) <= 16 else d.text[:16] + "…") or "(directive)"
+            self.add_node(did, "directive", label, doc, d.span, text=d.text, speaker=d.speaker,
+                          meeting_index=d.meeting_index, index=i, collective=collective, zone=r.zone)
+            if 0 <= d.meeting_index < len(r.meetings):
+                self.add_edge(did, meeting_id(doc, d.meeting_index), "given_at", doc, d.span)
+            else:
+                self.warn(f"{doc}: directive {i} points at meeting {d.meeting_index}, which does not exist")
+            key = self.res.lookup.get((doc, d.speaker))
+            if not collective and key is not None:
+                self.add_edge(person_id(key), did, "issued", doc, d.span)
+
+    def add_mentions(self, r: Report) -> None:
+        doc, rid = r.doc_id, report_id(r.doc_id)
+        for i, m in enumerate(r.meetings):
+            self.add_edge(rid, meeting_id(doc, i), "mentions", doc, m.span)
+        for key in self.keys_by_doc.get(doc, []):
+            row = next(row for row in self.g.nodes[person_id(key)]["sources"] if row[0] == doc)
+            self.add_edge(rid, person_id(key), "mentions", doc, Span(row[1], row[2]))
+        for o in r.organizations:
+            key = self.res.org_lookup.get((doc, o.name))
+            if key:
+                self.add_edge(rid, organization_id(key), "mentions", doc, o.span)
+        for ref in r.referenced_documents:
+            if ref.title.strip():
+                self.add_edge(rid, work_id(ref.title), "mentions", doc, ref.span)
+
+    def add_person_zones(self) -> None:
+        """A zone-scoped person is in the zone when they took part in a meeting held there."""
+        for key, p in self.res.persons.items():
+            if not p.zone:
+                continue
+            for doc in p.reports:
+                span = self.first_part.get((doc, p.name))
+                if span is not None:
+                    self.add_edge(person_id(key), zone_id(p.zone), "in_zone", doc, span)
+                    break
+
+    def add_organization_zones(self) -> None:
+        for key, o in self.res.organizations.items():
+            if not o.zone:
+                continue
+            shorts = [self.by_doc[d].zone_short or "" for d in o.reports]
+            prefixes = tuple(p for p in (o.zone, *shorts, *ZONE_BODY_PREFIXES) if p)
+            if o.kind == "zone" or o.name.startswith(prefixes):
+                doc, span = o.mentions[0]
+                self.add_edge(organization_id(key), zone_id(o.zone), "in_zone", doc, span)
+
+
+def _scope_attrs(zone: str | None, reports: Sequence[str]) -> dict[str, str]:
+    return {"zone": zone} if zone else {"scope_doc": reports[0]}
+
+
+def _plain(attrs: dict[str, Any]) -> dict[str, Any]:
+    """Drop None values so every attribute is a plain str/int/float/bool/list."""
+    return {k: v for k, v in attrs.items() if v is not None}
+
+
+def assemble(reports: Sequence[Report], resolution: Resolution) -> nx.MultiDiGraph:
+    """The knowledge graph: typed nodes and relation-keyed edges, each with doc_id, span and quote."""
+    return _Builder(sorted_reports(reports), resolution).build()
+
+
+__all__ = [
+    "NODE_TYPES", "RELATIONS", "ROLE_RELATION", "assemble", "report_id", "meeting_id",
+    "directive_id", "person_id", "organization_id", "zone_id", "work_id", "lead_span",
+    "zone_mention", "find_organizer",
+]
