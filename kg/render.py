@@ -297,7 +297,7 @@ def render_html(vm: dict[str, Any]) -> str:
     net.options = {
         "physics": {"enabled": False},
         "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": True},
-        "nodes": {"font": {"size": 12}},
+        "nodes": {"font": {"size": 22, "strokeWidth": 3, "strokeColor": "#ffffff"}},
         "edges": {"arrows": {"to": {"scaleFactor": 0.5}}},
     }
     # pyvis renders the page without data, and kg embeds the data itself: pyvis's tojson leaves "/"
