@@ -31,7 +31,8 @@ def test_output_is_the_build_of_the_seeds(rebuilt, name):
     if committed != fresh:
         diff = difflib.unified_diff(committed.decode("utf-8").splitlines(), fresh.decode("utf-8").splitlines(),
                                     f"output/{name}", f"rebuilt/{name}", lineterm="", n=1)
-        pytest.fail("output/ is stale; run `kg build seeds --out output`\n" + "\n".join(list(diff)[:60]))
+        shown = [line if len(line) < 200 else line[:200] + " …" for line in list(diff)[:60]]
+        pytest.fail("output/ is stale; run `kg build seeds --out output`\n" + "\n".join(shown))
 
 
 def test_output_build_is_deterministic_across_hash_seeds(rebuilt, tmp_path):
