@@ -7,49 +7,21 @@ from ..records import (Directive, Document, DocumentRef, Meeting, NormalizedText
                        Person, Report, Span)
 from . import directives as _directives
 from . import furniture, meetings as _meetings, organizations as _orgs, persons as _persons
-from .lexicon import PARTY_CONGRESSES
-from .text import YEAR_RE, sentences
+from .dates import meeting_date
+from .text import sentences
 
 EXTRACTOR = "kg.extract.rules/1"
 MEETING_SAYS_RE = re.compile(r"(?:^|[。\s])(会议)(?:还|最后|同时|并)?(强调|要求|指出|号召|认为|提出)[,，:：]?")
 MEETING_STATEMENT_RE = re.compile(r"(?:^|[。\s])会议(?:还)?(?:传达|审议|听取|研究|通报|讨论|通过|学习|分析|总结|决定|以)")
-FAR_YEAR_RE = re.compile(r"到|至|截至|截止|远景|以来|以前|前")
-
-
-def infer_year(month: int, day: int, published: str | None, text: str) -> int | None:
-    """The year of a year-less date, from the publication date, years in the text, or party-congress context."""
-    if published:
-        py, pm, pd = (int(x) for x in published.split("-"))
-        return py if (month, day) <= (pm, pd) else py - 1
-    years = []
-    for m in YEAR_RE.finditer(text):
-        around = text[max(0, m.start() - 3):m.start()] + text[m.end():m.end() + 3]
-        if FAR_YEAR_RE.search(around):
-            continue
-        years.append(int(m.group(1)))
-    if years:
-        return max(years)
-    for congress, (cy, cm) in PARTY_CONGRESSES.items():
-        if re.search(f"迎接党的{congress}|迎接{congress}|喜迎{congress}|喜迎党的{congress}", text) and month <= cm:
-            return cy
-        if re.search(f"{congress}精神|{congress}胜利闭幕|{congress}胜利召开", text) and month >= cm:
-            return cy
-    return None
-
-
-def _iso(year: int | None, month: int | None, day: int | None) -> str | None:
-    if month is None or day is None:
-        return None
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return None
-    return f"{year:04d}-{month:02d}-{day:02d}" if year else f"XXXX-{month:02d}-{day:02d}"
 
 
 def _speech_starts(text: str, mentions, episodes) -> list[tuple[int, int, str]]:
     """Where each speech begins: a name or pronoun, then 强调/指出/要求… (position, end of lead, speaker)."""
     starts: list[tuple[int, int, str]] = []
     last: str | None = None
-    points = [(m.name_start, m.end, m.name) for m in mentions]
+    # A name that is the object of 学习/贯彻/宣讲… (宣讲习近平总书记…精神) neither speaks nor ends the speaker's lead.
+    points = [(m.name_start, m.end, m.name) for m in mentions
+              if not _meetings.OBJECT_OF_RE.search(text, max(0, m.start - 4), m.start)]
     points += [(pm.start(1), pm.end(1), None) for pm in _meetings.PRONOUN_RE.finditer(text)]
     points.sort()
     nexts = [p[0] for p in points[1:]] + [len(text)]
@@ -65,7 +37,8 @@ def _speech_starts(text: str, mentions, episodes) -> list[tuple[int, int, str]]:
             if name is not None and {"speaker", "chair"} & set(_meetings.roles_after(window)):
                 last = name
             continue
-        if lead.start() > 0 and not (ep is not None and ep.kind == "visit") and not _meetings.SPEAK_AFTER_RE.match(window):
+        in_visit = ep is not None and ep.kind == "visit"
+        if lead.start() > 0 and not in_visit and not _meetings.SPEAK_AFTER_RE.match(window):
             continue
         speaker = name or last
         if speaker is None:
@@ -82,18 +55,19 @@ def extract(doc: Document, norm: NormalizedText) -> Report:
     published = furniture.published_date(text)
     byline_names, furniture_spans = furniture.bylines(text)
     sents = sentences(text)
-    mentions = [m for m in _persons.find_mentions(text, furniture_spans) if m.name not in byline_names]
+    lists = _persons.header_lists(text)
+    mentions = _persons.find_mentions(text, furniture_spans, lists)
+    # A byline name counts as a person only where the body names them with a title or a role (审稿人 who attended).
+    in_body = {m.name for m in mentions if m.via != "known"}
+    mentions = [m for m in mentions if m.name not in byline_names or m.name in in_body]
     episodes = _meetings.find_episodes(text, sents)
-    _meetings.assign_roles(text, episodes, mentions)
+    _meetings.assign_roles(text, episodes, mentions, lists)
 
     meetings: list[Meeting] = []
     for ep in episodes:
-        year = ep.year
-        if year is None and ep.month is not None:
-            year = infer_year(ep.month, ep.day, published, text)
         order = {}
         parts = []
-        for name, role, s, e, title in ep.roles:
+        for name, role, s, e, title in sorted(ep.roles, key=lambda r: r[2]):  # each role at its first mention
             key = (name, role)
             if key in order:
                 continue
@@ -105,11 +79,13 @@ def extract(doc: Document, norm: NormalizedText) -> Report:
             if p.person not in chairs and (p.person, "attendee") not in order:
                 order[(p.person, "attendee")] = len(order)
                 parts.append(Participation(p.person, "attendee", 0, p.span, p.title))
-        parts = [p for p in parts if not (p.role == "attendee" and p.person in chairs)]
+        if ep.kind != "visit":  # a visitor who also chairs a 座谈会 on the way is still a visitor
+            parts = [p for p in parts if not (p.role == "attendee" and p.person in chairs)]
         parts.sort(key=lambda p: (p.span.start, p.role))
         parts = [Participation(p.person, p.role, i, p.span, p.title) for i, p in enumerate(parts)]
-        meetings.append(Meeting(_iso(year, ep.month, ep.day), ep.time_of_day, ep.name,
-                                Span(ep.anchor.start, ep.anchor.end), tuple(parts), ep.kind))
+        date = meeting_date(ep.year, ep.month, ep.day, published, text, ep.day_offset)
+        meetings.append(Meeting(date, ep.time_of_day, ep.name, Span(ep.anchor.start, ep.anchor.end), tuple(parts),
+                                ep.kind))
 
     # Persons: titles are the union over mentions; present when they took a role.
     present = {p.person for m in meetings for p in m.participants}

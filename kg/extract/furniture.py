@@ -9,11 +9,15 @@ PUBLISHED_RE = re.compile(
     r"(?:发布时间|发布日期|发表时间|发表日期|更新时间|内容更新时间|发布于|时间|日期)\s*[:：]?\s*"
     r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
 )
+# A date with a clock time near the top of a page is the page's time stamp (来源:温江融媒 2023年10月26日 20:45).
+STAMP_RE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})日?\s+\d{1,2}:\d{2}")
 # A bare date line at the top of a page; a weekday after it marks the day the page was viewed, not published.
-BANNER_RE = re.compile(r"^\s*((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})日?(?!\s*星期)", re.M)
+BANNER_RE = re.compile(r"^\s*((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})日?(?![\d日]|\s*星期)", re.M)
+CREDIT = r"记者|通讯员|责任编辑|编辑|责编|审核|审稿人|审稿|初审|复审|终审|校对|供稿|撰稿|作者|摄影|摄|文/图|文图|来源"
+# Each name ends at a separator, the end, or a closing bracket; the next credit word is not a name: (记者 张三 通讯员 李四)
 BYLINE_RE = re.compile(
-    rf"(?:记者|通讯员|责任编辑|编辑|责编|审核|审稿人|审稿|初审|复审|终审|校对|供稿|撰稿|作者|摄影|摄|文/图|文图|来源)"
-    rf"[\s:：/|]*((?:[{CJK}](?:\s?[{CJK}]){{1,3}}(?:[\s、,，]+|$))+)"
+    rf"(?:{CREDIT})"
+    rf"[\s:：/|]*((?:(?!{CREDIT})[{CJK}](?:\s?[{CJK}]){{1,3}}(?:[\s、,，]+|$|(?=[)）】\]])))+)"
 )
 BREADCRUMB_RE = re.compile(r"^.*(?:当前位置|当前所在位置|您现在的位置|首页\s*[>＞»]).*$", re.M)
 
@@ -22,6 +26,8 @@ def published_date(text: str) -> str | None:
     """The publication date printed on the page, ISO, or None."""
     m = PUBLISHED_RE.search(text)
     if not m:
+        m = STAMP_RE.search(text[:400])
+    if not m:
         m = BANNER_RE.search(text[:400])
     if not m:
         return None
@@ -29,6 +35,21 @@ def published_date(text: str) -> str | None:
     if not (1 <= mo <= 12 and 1 <= d <= 31):
         return None
     return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def _credit_names(group: str) -> list[str]:
+    # Two-character names padded to a common width (冯 丽 孙 红) come as pairs of single characters.
+    parts = [p for p in re.split(r"[\s、,，]+", group) if p]
+    out: list[str] = []
+    i = 0
+    while i < len(parts):
+        if len(parts[i]) == 1 and i + 1 < len(parts) and len(parts[i + 1]) == 1:
+            out.append(parts[i] + parts[i + 1])
+            i += 2
+        else:
+            out.append(parts[i])
+            i += 1
+    return out
 
 
 def bylines(text: str) -> tuple[list[str], list[tuple[int, int]]]:
@@ -43,8 +64,7 @@ def bylines(text: str) -> tuple[list[str], list[tuple[int, int]]]:
         if len(line.strip()) > 60 and not in_brackets:
             continue
         found = False
-        for tok in re.split(r"[\s、,，]+", m.group(1)):
-            tok = tok.replace(" ", "")
+        for tok in _credit_names(m.group(1)):
             if 2 <= len(tok) <= 4 and is_surname_start(tok):
                 names.append(tok)
                 found = True

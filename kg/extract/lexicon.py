@@ -28,7 +28,7 @@ POSTS = sorted(set("""
 副厅长 局长 副局长 处长 副处长 科长 副科长 股长 组长 副组长 队长 副队长 院长 副院长 检察长 副检察长 庭长 所长
 副所长 站长 校长 副校长 主委 副主委 会长 副会长 社长 行长 董事长 副董事长 总经理 副总经理 经理 总裁 副总裁
 总监 调研员 巡视员 督导员 教授 副教授 研究员 党组成员 党委委员 党工委委员 组织委员 宣传委员 纪检委员 政委
-领导 负责人 代表 委员 干事 主任委员 总工程师 总会计师 总编辑 台长 馆长 团长 指导员 部长助理 总裁助理
+领导 负责人 代表 委员 干事 主任委员 总工程师 总会计师 总编辑 台长 馆长 团长 指导员 部长助理 总裁助理 顾问 法律顾问
 """.split()), key=len, reverse=True)
 
 # Collective labels that head a list of names and are given to each of them.
@@ -38,8 +38,9 @@ GROUP_LABELS = ("领导",)
 ROLE_VERBS = {
     "chair": ("主持召开", "主持", "主持会议"),
     "speaker": ("讲话", "强调", "指出", "要求", "表示", "作报告", "作工作报告", "作了报告", "汇报", "介绍", "解读",
-                "宣读", "通报", "部署", "发言", "说明", "传达", "总结", "提出", "致辞", "点评", "授课", "作"),
-    "attendee": ("出席", "参加", "列席", "参会", "陪同", "随同", "到会", "应邀出席", "一同"),
+                "宣读", "通报", "部署", "发言", "说明", "传达", "总结", "提出", "致辞", "点评", "授课", "作", "讲"),
+    "attendee": ("出席", "参加", "列席", "参会", "陪同", "随同", "到会", "应邀出席", "应邀", "一同", "带领", "率领",
+                 "带队", "率队", "收听收看"),
 }
 VISIT_VERBS = ("调研", "视察", "宣讲", "看望", "慰问", "督导", "检查", "考察", "走访", "察看")
 
@@ -48,8 +49,12 @@ NAME_FOLLOWERS = tuple(sorted(set(
     [v for vs in ROLE_VERBS.values() for v in vs] + list(VISIT_VERBS) + list(POSTS) + """
 同志 等 在 和 与 及 就 对 向 为 代表 带领 率 率队 一行 深入 来到 到 赴 前往 先后 分别 主持 出席 召开 说 认为 希望 号召
 也 还 是 的 同 作了 作出 并 从 结合 围绕 参加 通过 听取 审议 宣布 会见 会谈 座谈 同时 首先 详细 带队 专程 重点 再次
-为此 以及 兼 任 担任 被 受 请 委托 看望 慰问 参观 观摩 实地 现场 主讲 所作 所 介绍 作为 既 又 都 于
+为此 以及 兼 任 担任 被 受 请 委托 看望 慰问 参观 观摩 实地 现场 主讲 所作 所 介绍 作为 既 又 都 于 以 讲 宣布 关于 会见 会谈
 """.split()), key=len, reverse=True))
+# A three-character candidate ending in one of these is a two-character name and a function word (刘松等, 陈立以).
+SHORT_NAME_ENDS = frozenset("等以在对向就从于被把将也还都并又说是的受率赴到")
+# Surnames that are also function words: with a common word after them they start a phrase, not a name (和执行).
+FUNCTION_SURNAMES = frozenset("和与及向于对为从以在由同将把被")
 
 # Pronouns standing for the last named speaker.
 PRONOUNS = ("他", "她")
@@ -64,6 +69,14 @@ CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 
 
 # Party congresses: a report studying a congress's "spirit" is dated after it; one preparing for it, before.
 PARTY_CONGRESSES = {"十八大": (2012, 11), "十九大": (2017, 10), "二十大": (2022, 10), "二十一大": (2027, 10)}
+# First year of each National People's Congress (and CPPCC National Committee) term;
+# session n sits in March of that year + n - 1.
+NPC_TERMS = {"十": 2003, "十一": 2008, "十二": 2013, "十三": 2018, "十四": 2023, "十五": 2028}
+# Commemorations counted in years ("…104周年"): the year of the first one.
+ANNIVERSARIES = (("三八国际劳动妇女节", 1910), ("三八妇女节", 1910), ("三八节", 1910), ("国际劳动妇女节", 1910),
+                 ("五四运动", 1919), ("建党", 1921), ("中国共产党成立", 1921), ("建军", 1927),
+                 ("中国人民解放军建军", 1927), ("新中国成立", 1949), ("中华人民共和国成立", 1949), ("建国", 1949),
+                 ("改革开放", 1978), ("抗日战争胜利", 1945), ("抗战胜利", 1945))
 
 CJK = "\u4e00-\u9fff"
 CJK_RE = re.compile(f"[{CJK}]")

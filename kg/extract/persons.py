@@ -5,38 +5,134 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .lexicon import (COMPOUND_SURNAMES, NAME_FOLLOWERS, POSTS, ROLE_VERBS, VISIT_VERBS, is_surname_start)
+from .lexicon import (COMPOUND_SURNAMES, FUNCTION_SURNAMES, NAME_FOLLOWERS, POSTS, ROLE_VERBS, SHORT_NAME_ENDS,
+                      SINGLE_SURNAMES, VISIT_VERBS, is_surname_start)
 from .text import is_cjk
 
-POST_RE = re.compile("|".join(map(re.escape, POSTS)))
+# Each alternation is led by a class of its first characters, which rules most positions out at once.
+POST_RE = re.compile(f"(?=[{''.join(sorted({p[0] for p in POSTS}))}])(?:{'|'.join(map(re.escape, POSTS))})")
 TITLE_END_RE = re.compile(f"(?:{'|'.join(map(re.escape, POSTS))})$")
-FOLLOWER_RE = re.compile("|".join(map(re.escape, NAME_FOLLOWERS)))
-ROLE_VERB_RE = re.compile("|".join(map(re.escape, sorted(
-    {v for vs in ROLE_VERBS.values() for v in vs} | set(VISIT_VERBS), key=len, reverse=True))))
+FOLLOWER_RE = re.compile(f"(?=[{''.join(sorted({w[0] for w in NAME_FOLLOWERS}))}])"
+                         f"(?:{'|'.join(map(re.escape, NAME_FOLLOWERS))})")
+_ROLE_WORDS = sorted({v for vs in ROLE_VERBS.values() for v in vs} | set(VISIT_VERBS), key=len, reverse=True)
+# 作 alone is a speech verb (作报告) only when it does not start 作风, 作为, 作用…
+ROLE_VERB_RE = re.compile(f"(?=[{''.join(sorted({w[0] for w in _ROLE_WORDS}))}])(?:" + "|".join(
+    "作(?![风为用业品物战息])" if v == "作" else re.escape(v) for v in _ROLE_WORDS) + ")")
 # Words that end the text before a title: a title starts after the last of them.
 TITLE_JUNK_RE = re.compile(
     r"会议由|主持召开|召开|举行|主持|出席|参加|列席|陪同|邀请|听取|会见|其中|包括|以及|还有|记者|通讯员|"
-    r"上午|下午|晚上|同志|本报讯|讯|\d+日|学习|贯彻|落实|传达|专题|如何|关于|根据|按照|结合|围绕|"
-    r"[由是了的和与及对向把将被从就到请经据为在等即]"
+    r"上午|下午|晚上|同志|本报讯|讯|\d+日|学习|贯彻|落实|传达|专题|如何|关于|根据|按照|结合|围绕|委托|应邀|"
+    r"最后|首先|随后|然后|接着|其次|同时|的有|经(?![济理开营贸])|[由是了的和与及对向把将被从就到请据为在等即受]"
 )
 SEPARATORS = frozenset("、,，;；:：。！？!?()（）“”\"'《》|·•◆■●【】[]")
+
+
+# Where a clause may begin with a name: after punctuation or space, on a surname's first character.
+CLAUSE_START_RE = re.compile(
+    "(?:^|(?<=[" + re.escape("".join(sorted(SEPARATORS))) + r"\s]))(?=["
+    + "".join(sorted(SINGLE_SURNAMES | {c[0] for c in COMPOUND_SURNAMES})) + "])", re.M)
 
 
 def is_separator(ch: str) -> bool:
     """True for punctuation or white space that ends a title or a name."""
     return ch in SEPARATORS or ch.isspace()
-POSTFIX_TITLES = ("总书记", "书记", "省长", "市长", "县长", "区长", "州长", "镇长", "乡长", "主任", "主席", "部长",
-                  "局长", "董事长", "总经理", "委员长", "总理", "院长", "校长", "会长", "秘书长", "副市长",
-                  "副县长", "副区长", "副主任", "副主席", "教授")
+POSTFIX_TITLES = ("总书记", "书记", "副书记", "省长", "副省长", "市长", "县长", "区长", "州长", "镇长", "乡长", "主任",
+                  "主席", "部长", "局长", "副局长", "董事长", "总经理", "副总经理", "总裁", "副总裁", "委员长", "总理",
+                  "院长", "校长", "会长", "秘书长", "副市长", "副县长", "副区长", "副镇长", "副乡长", "副主任", "副主席",
+                  "副部长", "常委", "组长", "处长", "厅长", "教授")
 # A post-posed title is not one when it goes on as a longer word (书记处, 主席团, 主任委员).
-POST_COMPOUND_RE = re.compile("处|团|会|办|室|组|级|助理|委员|职|位|岗")
-POSTFIX_RE = re.compile("|".join(map(re.escape, sorted(POSTFIX_TITLES, key=len, reverse=True))))
+POST_COMPOUND_RE = re.compile("处|团|会|办|室|组|级|助理|委员|职|位|岗|台")
+POSTFIX_RE = re.compile(f"(?=[{''.join(sorted({p[0] for p in POSTFIX_TITLES}))}])"
+                        f"(?:{'|'.join(map(re.escape, sorted(POSTFIX_TITLES, key=len, reverse=True)))})")
 # Words a name may directly follow when no title precedes it.
 LEFT_WORDS = ("学习", "传达", "贯彻", "落实", "听取", "陪同", "会见", "欢迎", "感谢", "邀请", "同", "在", "对", "向",
-              "和", "与", "及", "了", "的", "由", "请", "受", "经", "据", "代表", "委托", "批示", "看望", "并")
+              "和", "与", "及", "了", "的", "由", "请", "受", "经", "据", "代表", "委托", "批示", "看望", "并", "是")
+LEFT_WORD_RE = re.compile("(?:" + "|".join(LEFT_WORDS) + ")$")
+# An organ's name may run straight into a name with a post-posed title (管委会招宏主任, 区党工委黎汉光副书记).
+ORGAN_END_CHARS = frozenset("委会府局办院司团部厅处室所组校社联")
 # Characters of organs and ranks that do not occur in a given name.
-NOT_IN_GIVEN_NAME_RE = re.compile("[委副党府局办县市省镇乡会部处厅署等和及与]")
+NOT_IN_GIVEN_NAME = frozenset("委副党府局办县市省镇乡会部处厅署区协")
+# Conjunctions never end a name (张三和), though they may sit inside one (周和平).
+NOT_LAST_IN_NAME = frozenset("等和及与")
+# 会 and 党 do occur inside three-character names (李会明, 朱党生) when they do not start an organ word.
+MIDDLE_ORGAN_OK = {"会": frozenset("议上见长谈后前场同商员签计"), "党": frozenset("委组工支员建政风性中内外史课校的和")}
+CLEAR_END = frozenset("、,，;；。:：")
+# Nouns ending in 作, whose first character would otherwise end a name before the speech verb 作.
+WORDS_IN_ZUO = frozenset("工作 合作 协作 运作 操作 创作 制作 动作 写作 耕作 劳作".split())
 COLLECTIVE_START = ("各", "全体", "有关", "相关", "部分", "其他", "其余", "与会", "在家", "驻", "区属", "县直", "市直", "区直")
+
+
+# A role header that a list of names follows: 参会人员:…, 出席会议的有:…, 一同参加会见的还有:…, 主持人:…
+ROLE_HEADER_RE = re.compile(
+    r"(?:^|(?<=[\s。；;,，]))(?:一同|同时|共同|应邀)?(主持人|主持|出席|参会|参加|列席|与会|陪同|请假|缺席)"
+    r"(?:会议|会见|会谈|座谈|活动)?的?(?:人员|领导|同志|人)?还?有?(?:[ \t\u3000]*[:：]|(?<=的有)|(?<=还有))", re.M)
+LIST_TOKEN_RE = re.compile(r"[\u4e00-\u9fff]+")
+LIST_GAP = frozenset(" \t\u3000\xa0、,，")
+
+
+@dataclass(frozen=True)
+class HeaderList:
+    """Names listed under a role header, and the span of the list."""
+
+    role_word: str
+    start: int
+    end: int
+    names: tuple[tuple[str, int, int], ...]  # name, start, end (a padded name "孙 平" spans its space)
+
+
+def _bare_name(tok: str) -> bool:
+    n = len(tok)
+    return 2 <= n <= 4 and is_surname_start(tok) and name_at(tok, 0, strict=n > 2) == n
+
+
+def _list_line(text: str, i: int, end: int) -> tuple[list[tuple[str, int, int]], int, bool]:
+    """Names on one line of a list from ``i``; where reading stopped and whether the list ends there."""
+    names: list[tuple[str, int, int]] = []
+    while i < end:
+        ch = text[i]
+        if ch in LIST_GAP:
+            i += 1
+            continue
+        if ch in "。；;:：" or ch == "\n":
+            return names, i, ch != "\n"
+        m = LIST_TOKEN_RE.match(text, i)
+        if m is None:
+            i += 1
+            continue
+        tok, j = m.group(), m.end()
+        if j < end and text[j] in ":：":
+            return names, i, True  # the next label (记录:…) ends the list
+        # Names padded to a common width: 孙 平, 王 艳.
+        if len(tok) == 1 and j + 1 < end and text[j] == " " and is_cjk(text[j + 1]) and (
+                j + 2 >= end or not is_cjk(text[j + 2])) and _bare_name(tok + text[j + 1]):
+            names.append((tok + text[j + 1], i, j + 2))
+            i = j + 2
+            continue
+        if _bare_name(tok):
+            names.append((tok, i, j))
+        i = j
+    return names, i, True
+
+
+def header_lists(text: str) -> list[HeaderList]:
+    """Lists of names under role headers; a list goes on over lines that hold nothing but names."""
+    out: list[HeaderList] = []
+    for hm in ROLE_HEADER_RE.finditer(text):
+        names, i, done = _list_line(text, hm.end(), len(text))
+        while not done:
+            nl = text.find("\n", i + 1)
+            line_end = nl if nl >= 0 else len(text)
+            line = text[i + 1:line_end]
+            if not line.strip() or ROLE_HEADER_RE.search(line):
+                break
+            more, j, _ = _list_line(text, i + 1, line_end)
+            toks = LIST_TOKEN_RE.findall(line)
+            if not more or sum(len(n) for n, _, _ in more) < sum(len(t) for t in toks):
+                break
+            names += more
+            i, done = line_end, nl < 0
+        out.append(HeaderList(hm.group(1), hm.start(), max(i, names[-1][2] if names else hm.end()), tuple(names)))
+    return out
 
 
 @dataclass(frozen=True)
@@ -65,54 +161,123 @@ def is_common_word(s: str) -> bool:
     return tag is not None and not tag.startswith("nr")
 
 
+# Word classes a two-character name often shares (places 龙海, 黄河; attributes 高原): fine right after a title.
+NAME_LIKE_TAGS = frozenset({"ns", "nz", "b"})
+
+
+def _name_like_word(s: str) -> bool:
+    return _word_tags().get(s) in NAME_LIKE_TAGS
+
+
 def right_boundary(text: str, i: int) -> bool:
     """True when a name may end at ``i``."""
     return i >= len(text) or not is_cjk(text[i]) or FOLLOWER_RE.match(text, i) is not None
 
 
-def name_at(text: str, pos: int, known: frozenset[str] | set[str] = frozenset(), *, strict: bool = False) -> int:
-    """Length of the person name starting at ``pos``, or 0 when none fits there."""
+def _given_name_ok(cand: str, compound: bool) -> bool:
+    if cand[-1] in NOT_LAST_IN_NAME:
+        return False
+    for i in range(1, len(cand)):
+        ch = cand[i]
+        if ch not in NOT_IN_GIVEN_NAME:
+            continue
+        middle = i == len(cand) - 2 and i == (2 if compound else 1)
+        if not (middle and ch in MIDDLE_ORGAN_OK and cand[i + 1] not in MIDDLE_ORGAN_OK[ch]):
+            return False
+    return True
+
+
+def _clear_end(text: str, i: int) -> bool:
+    return i >= len(text) or text[i] in CLEAR_END or text[i].isspace() or text.startswith("同志", i)
+
+
+def name_at(text: str, pos: int, known: frozenset[str] | set[str] = frozenset(), *, strict: bool = False,
+            after_title: bool = False) -> int:
+    """Length of the person name starting at ``pos``, or 0 when none fits there.
+
+    ``after_title``: a title was written right before, so a two-character name that is also a
+    common word (县长高原,) is taken when punctuation closes it, and a name may also end where a
+    dictionary word begins.
+    """
     if pos >= len(text) or not is_surname_start(text[pos:pos + 2]):
         return 0
-    lengths = (4, 3) if text[pos:pos + 2] in COMPOUND_SURNAMES else (3, 2)
+    compound = text[pos:pos + 2] in COMPOUND_SURNAMES
+    lengths = (4, 3) if compound else (3, 2)
     fits = []
+    fallback = 0
     for n in lengths:
         cand = text[pos:pos + n]
-        if len(cand) < n or not all(is_cjk(c) for c in cand):
+        if len(cand) < n or not all("\u4e00" <= c <= "\u9fff" for c in cand):
             continue
         if cand in known:
             return n
-        if not right_boundary(text, pos + n):
+        bounded = right_boundary(text, pos + n)
+        if not bounded and not after_title:
             continue
-        if (strict or n == 2) and is_common_word(cand):
+        if POST_RE.match(cand, 1) or not _given_name_ok(cand, compound):
             continue
-        if POST_RE.match(cand, 1) or NOT_IN_GIVEN_NAME_RE.search(cand, 1):
+        if (strict or n == 2) and is_common_word(cand) and not (
+                after_title and bounded and n == 2 and (_clear_end(text, pos + n) or _name_like_word(cand))):
+            continue
+        if (n == 3 and not compound and cand[0] in FUNCTION_SURNAMES and is_common_word(cand[1:])
+                and not _name_like_word(cand[1:])):
+            continue  # 和执行, 向大会 (but 于建国)
+        if text[pos + n - 1:pos + n + 1] in WORDS_IN_ZUO:
+            continue  # 管理工作: 作 is no speech verb here
+        if not bounded:
+            # After a title a name also ends where a dictionary word begins (县委书记林海峰接受采访).
+            if not (fallback or is_common_word(cand) or cand[-1] in SHORT_NAME_ENDS or cand[0] in FUNCTION_SURNAMES
+                    or not is_common_word(text[pos + n:pos + n + 2])
+                    or is_common_word(text[pos + n - 1:pos + n + 1])):
+                fallback = n
             continue
         fits.append(n)
     if not fits:
-        return 0
-    if len(fits) == 2 and FOLLOWER_RE.match(text, pos + fits[1]) is not None:
-        return fits[1]  # 刘松等出席: 等 ends the name
+        return fallback
+    if len(fits) == 2:
+        short = pos + fits[1]
+        f = FOLLOWER_RE.match(text, short)
+        if text[short] in SHORT_NAME_ENDS or (f is not None and len(f.group()) > 1):
+            return fits[1]  # 刘松等出席, 陈立以…为题: the third character starts the next word
     return fits[0]
 
 
 def _segment_start(text: str, end: int) -> int:
     i = end
-    while i > 0 and not is_separator(text[i - 1]):
+    while i > 0:
+        ch = text[i - 1]
+        if ch in ")）" and i < end:
+            # An organ's other name in brackets stays inside the title: 管委会(市钱江新城管委会)副主任.
+            j = max(text.rfind("(", 0, i - 1), text.rfind("（", 0, i - 1))
+            inner = text[j + 1:i - 1] if j >= 0 else ""
+            if 0 < len(inner) <= 20 and not any(is_separator(c) for c in inner):
+                i = j
+                continue
+        if is_separator(ch):
+            break
         i -= 1
     return i
 
 
 def _clean_title(raw: str) -> str:
+    end = TITLE_END_RE.search(raw)
+    if end is None:
+        return ""
     last = None
-    for m in TITLE_JUNK_RE.finditer(raw):
+    for m in TITLE_JUNK_RE.finditer(raw, 0, end.start()):  # 经 in 总经理 is not junk
         if raw.startswith("有限", m.start()):
             continue
         last = m
     title = raw[last.end():] if last else raw
-    if not title or len(title) > 30 or not TITLE_END_RE.search(title) or title.startswith(COLLECTIVE_START):
+    if not title or len(title) > 30 or title.startswith(COLLECTIVE_START) or title[0] in "()（）":
         return ""
     return title
+
+
+def _is_name_with_post(title: str) -> bool:
+    # 习近平总书记来闽: the "title" is itself a name with a post-posed title, so no name follows it.
+    n = name_at(title, 0, strict=True)
+    return n > 0 and title[n:] in POSTFIX_TITLES
 
 
 def titles_before(text: str, name_start: int) -> tuple[int, tuple[str, ...]]:
@@ -138,52 +303,71 @@ def titles_before(text: str, name_start: int) -> tuple[int, tuple[str, ...]]:
 def _left_ok(text: str, pos: int) -> bool:
     if pos == 0 or not is_cjk(text[pos - 1]):
         return True
-    return any(text.endswith(w, 0, pos) for w in LEFT_WORDS)
+    return LEFT_WORD_RE.search(text, max(0, pos - 2), pos) is not None
 
 
-def find_mentions(text: str, excluded: list[tuple[int, int]] = ()) -> list[Mention]:
+def find_mentions(text: str, excluded: list[tuple[int, int]] = (),
+                  lists: list[HeaderList] | None = None) -> list[Mention]:
     """Every person mention in ``text`` outside the excluded spans, in text order."""
     found: dict[int, Mention] = {}
+    taken = bytearray(len(text) + 1)  # 1 where a found name or an excluded span lies
+    for s, e in excluded:
+        taken[max(0, s):max(0, e)] = b"\x01" * (max(0, e) - max(0, s))
 
     def free(a: int, b: int) -> bool:
-        return not any(s < b and a < e for s, e in excluded) and not any(
-            m.name_start < b and a < m.name_end for m in found.values())
+        return taken.find(1, a, b) < 0
 
     def add(m: Mention) -> None:
         if free(m.name_start, m.name_end):
             found[m.name_start] = m
+            taken[m.name_start:m.name_end] = b"\x01" * (m.name_end - m.name_start)
 
     # 1. Names right after a title.
     for pm in POST_RE.finditer(text):
         p = pm.end()
-        n = name_at(text, p)
+        n = name_at(text, p, after_title=True)
         if not n:
             continue
         start, titles = titles_before(text, p)
-        if not titles:
+        if not titles or _is_name_with_post(titles[-1]):
             continue
         add(Mention(text[p:p + n], start, p, p + n, p + n, titles, "title"))
 
-    # 2. Names before a post-posed title (陈敏书记, 吴贤德市长).
+    # 2. Names before a post-posed title (陈敏书记, 吴明德市长).
     for pm in POSTFIX_RE.finditer(text):
         p = pm.start()
         if POST_COMPOUND_RE.match(text, pm.end()):
             continue
         for n in (4, 3, 2):
             s = p - n
-            if s < 0 or not _left_ok(text, s):
+            if s < 0 or not (_left_ok(text, s) or text[s - 1] in ORGAN_END_CHARS):
                 continue
             if name_at(text, s, strict=True) == n:
                 add(Mention(text[s:p], s, s, p, pm.end(), (pm.group(),), "postfix"))
                 break
 
     # 3. Subjects of role verbs at the start of a clause (洪海表示, 胡心田主持召开).
-    for i, ch in enumerate(text):
-        if i and not is_separator(text[i - 1]):
-            continue
+    for sm in CLAUSE_START_RE.finditer(text):
+        i = sm.start()
         n = name_at(text, i, strict=True)
         if n and ROLE_VERB_RE.match(text, i + n):
             add(Mention(text[i:i + n], i, i, i + n, i + n, (), "subject"))
+
+    # 4. Names under a title followed by a colon (大会执行主席:郑弟平、龚德华).
+    for cm in re.finditer("[:：]", text):
+        c = cm.start()
+        start, titles = titles_before(text, c)
+        if not titles or start != _segment_start(text, start):
+            continue
+        p = cm.end()
+        n = name_at(text, p, strict=True)
+        if n:
+            add(Mention(text[p:p + n], start, p, p + n, p + n, titles, "title"))
+
+    # 5. Names under a role header, including names padded with a space (孙 平).
+    for hl in header_lists(text) if lists is None else lists:
+        for name, a, b in hl.names:
+            add(Mention(name, a, a, b, b, (), "header"))
 
     known = {m.name for m in found.values()}
     while True:
@@ -200,19 +384,24 @@ def find_mentions(text: str, excluded: list[tuple[int, int]] = ()) -> list[Menti
 def _extend_lists(text, found, known, free, add) -> None:
     """Names joined by 、 or , to a found name belong to the same list."""
     for m in sorted(found.values(), key=lambda m: m.name_start):
+        # Walk right along the list, then left, so one pass takes a whole list in.
         j = m.end
-        if j < len(text) and text[j] in "、,，" and j + 1 not in found:
+        while j < len(text) and text[j] in "、,，" and j + 1 not in found:
             n = name_at(text, j + 1, known, strict=True)
-            if n and free(j + 1, j + 1 + n) and _list_continues(text, j + 1 + n, text[j]):
-                add(Mention(text[j + 1:j + 1 + n], j + 1, j + 1, j + 1 + n, j + 1 + n, (), "list"))
-                known.add(text[j + 1:j + 1 + n])
+            if not (n and free(j + 1, j + 1 + n) and _list_continues(text, j + 1 + n, text[j])):
+                break
+            add(Mention(text[j + 1:j + 1 + n], j + 1, j + 1, j + 1 + n, j + 1 + n, (), "list"))
+            known.add(text[j + 1:j + 1 + n])
+            j += 1 + n
         k = m.start
-        if k > 1 and text[k - 1] == "、" and not m.titles:
+        while k > 1 and text[k - 1] == "、" and not (k == m.start and m.titles):
             s = _segment_start(text, k - 1)
             n = name_at(text, s, known, strict=True)
-            if n and s + n == k - 1 and free(s, s + n):
-                add(Mention(text[s:s + n], s, s, s + n, s + n, (), "list"))
-                known.add(text[s:s + n])
+            if not (n and s + n == k - 1 and free(s, s + n)):
+                break
+            add(Mention(text[s:s + n], s, s, s + n, s + n, (), "list"))
+            known.add(text[s:s + n])
+            k = s
 
 
 def _add_known(text, found, known, add) -> None:
@@ -222,7 +411,8 @@ def _add_known(text, found, known, add) -> None:
             s, e = mm.start(), mm.end()
             if s in found or not right_boundary(text, e):
                 continue
-            if s and is_cjk(text[s - 1]) and not _left_ok(text, s) and not TITLE_END_RE.search(text[max(0, s - 8):s]):
+            if (len(name) < 3 and s and is_cjk(text[s - 1]) and not _left_ok(text, s)
+                    and not TITLE_END_RE.search(text[max(0, s - 8):s])):
                 continue
             start, titles = titles_before(text, s)
             post = POSTFIX_RE.match(text, e)
