@@ -2,6 +2,25 @@
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+
+@pytest.fixture(scope="module")
+def reports():
+    """The hand-made reports of ``reportfactory``: two zones, a report without one, a hostile one."""
+    from reportfactory import all_reports
+
+    return all_reports()
+
+
+@pytest.fixture(scope="module")
+def graph(reports):
+    """Those reports resolved and assembled."""
+    from kg.assemble import assemble
+    from kg.resolve import resolve
+
+    return assemble(reports, resolve(reports))

@@ -9,23 +9,13 @@ from kg.assemble import NODE_TYPES, RELATIONS, assemble, find_organizer
 from kg.records import Directive, Span
 from kg.resolve import resolve
 from reportfactory import (
-    HOSTILE_DOC, HOSTILE_NAME, HOSTILE_WORK, HOSTILE_ZONE, ZONE_PX, ZONE_SR, all_reports,
+    HOSTILE_DOC, HOSTILE_NAME, HOSTILE_WORK, HOSTILE_ZONE, ZONE_PX, ZONE_SR,
     report_no_zone, report_px_october, report_sr,
 )
 
 PX_OCT, PX_JUL = "000_033037928346e11e", "003_f2ba840133a4e5d0"
 SR, NOZONE = "002_c99fc5df941b4a05", "001_b317a05d6deb3d65"
 PLAIN = (str, int, float, bool, list)
-
-
-@pytest.fixture(scope="module")
-def reports():
-    return all_reports()
-
-
-@pytest.fixture(scope="module")
-def graph(reports):
-    return assemble(reports, resolve(reports))
 
 
 @pytest.fixture(scope="module")

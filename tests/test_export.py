@@ -38,16 +38,6 @@ PX_OCT, NOZONE = "000_033037928346e11e", "001_b317a05d6deb3d65"
 
 
 @pytest.fixture(scope="module")
-def reports():
-    return all_reports()
-
-
-@pytest.fixture(scope="module")
-def graph(reports):
-    return assemble(reports, resolve(reports))
-
-
-@pytest.fixture(scope="module")
 def turtle(graph, reports):
     return to_turtle(graph, reports)
 

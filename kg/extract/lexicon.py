@@ -1,7 +1,6 @@
 """General vocabulary of Chinese government writing: surnames, posts, organs, role verbs."""
 from __future__ import annotations
 
-import re
 
 # Common Chinese surnames (the Hundred Family Surnames and modern frequency lists).
 SINGLE_SURNAMES = frozenset(
@@ -31,9 +30,6 @@ POSTS = sorted(set("""
 领导 负责人 代表 委员 干事 主任委员 总工程师 总会计师 总编辑 台长 馆长 团长 指导员 部长助理 总裁助理 顾问 法律顾问
 """.split()), key=len, reverse=True)
 
-# Collective labels that head a list of names and are given to each of them.
-GROUP_LABELS = ("领导",)
-
 # Words that a person name never contains and that end a name.
 ROLE_VERBS = {
     "chair": ("主持召开", "主持", "主持会议"),
@@ -56,17 +52,6 @@ SHORT_NAME_ENDS = frozenset("等以在对向就从于被把将也还都并又说
 # Surnames that are also function words: with a common word after them they start a phrase, not a name (和执行).
 FUNCTION_SURNAMES = frozenset("和与及向于对为从以在由同将把被")
 
-# Pronouns standing for the last named speaker.
-PRONOUNS = ("他", "她")
-
-# Parts of a meeting's name.
-MEETING_NOUNS = ("会议", "大会", "常委会", "座谈会", "推进会", "调度会", "动员会", "部署会", "分析会", "总结会",
-                 "学习会", "研讨会", "工作会", "专题会", "办公会", "联席会", "见面会", "对接会", "培训会", "汇报会",
-                 "现场会", "观摩会", "交流会", "述职会", "务虚会", "全会", "例会", "会", "开幕式", "仪式")
-
-CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-             "九": 9, "十": 10}
-
 # Party congresses: a report studying a congress's "spirit" is dated after it; one preparing for it, before.
 PARTY_CONGRESSES = {"十八大": (2012, 11), "十九大": (2017, 10), "二十大": (2022, 10), "二十一大": (2027, 10)}
 # First year of each National People's Congress (and CPPCC National Committee) term;
@@ -79,7 +64,6 @@ ANNIVERSARIES = (("三八国际劳动妇女节", 1910), ("三八妇女节", 1910
                  ("改革开放", 1978), ("抗日战争胜利", 1945), ("抗战胜利", 1945))
 
 CJK = "\u4e00-\u9fff"
-CJK_RE = re.compile(f"[{CJK}]")
 
 
 def is_surname_start(s: str) -> bool:

@@ -4,14 +4,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexicon import CJK
 
 SENTENCE_END = "。！？!?"
 # A paragraph break: a newline, or the run of spaces scraped pages leave between paragraphs.
 PARAGRAPH_RE = re.compile(r"\n+|(?<=[。！？!?”:：|])[ \u3000\xa0]+")
 SENTENCE_RE = re.compile(rf"[^{SENTENCE_END}\n]+(?:[{SENTENCE_END}]+[”’」』]?)?")
 
-CN_NUM = "〇零一二三四五六七八九十"
 DATE_RE = re.compile(
     r"(?:(?P<year>(?:19|20)\d{2})\s*年\s*)?"
     rf"(?P<month>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月\s*"
@@ -24,7 +22,6 @@ DAY_ONLY_RE = re.compile(
     r"^(?:[(（][^()（）]{0,30}[)）]|本报讯|讯|[\s\u3000])*"
     r"(?P<day>3[01]|[12]\d|0?[1-9])\s*日(?P<tod>上午|下午|晚上|晚间|早上|中午|晚|傍晚|凌晨)?(?=[,，\s]|[^\d])"
 )
-ISO_DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-/.年]\s*(\d{1,2})[-/.月]\s*(\d{1,2})日?(?!\d)")
 YEAR_RE = re.compile(r"(?<![\d第])((?:19|20)\d{2})\s*(?:年|(?=[上下]半年))(?!\d{1,2}月\d)")
 
 TIME_OF_DAY = {"上午": "上午", "下午": "下午", "晚上": "晚上", "晚间": "晚上", "晚": "晚上", "傍晚": "晚上",
@@ -78,6 +75,3 @@ def sentences(text: str) -> list[Sentence]:
 def is_cjk(ch: str) -> bool:
     """True for a CJK unified ideograph."""
     return "\u4e00" <= ch <= "\u9fff"
-
-
-CJK_RUN_RE = re.compile(f"[{CJK}]+")
