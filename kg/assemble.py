@@ -1,13 +1,14 @@
 """Build the knowledge graph, a networkx MultiDiGraph, from reports and their resolution."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any, Sequence
 
 import networkx as nx
 
 from kg.records import Meeting, Report, Span
-from kg.resolve import COLLECTIVE_SPEAKER, PersonEntity, Resolution, sorted_reports
+from kg.resolve import COLLECTIVE_SPEAKER, MergeEvidence, PersonEntity, Resolution, sorted_reports
 
 log = logging.getLogger(__name__)
 
@@ -15,7 +16,7 @@ NODE_TYPES = ("report", "meeting", "person", "organization", "zone", "directive"
 ROLE_RELATION = {"chair": "chaired", "speaker": "spoke_at", "attendee": "attended"}
 RELATIONS = (
     "chaired", "spoke_at", "attended", "issued", "given_at", "organized_by", "in_zone",
-    "mentions", "reported_in",
+    "mentions", "reported_in", "sub_organization_of",
 )
 RULE_ORG_IN_NAME = "organization-named-in-meeting-name"
 RULE_ZONE_BODY_IN_NAME = "zone-body-named-in-meeting-name"
@@ -93,6 +94,9 @@ def find_organizer(meeting: Meeting, report: Report) -> tuple[str, str] | None:
 
 class _Builder:
     def __init__(self, reports: list[Report], resolution: Resolution):
+        # a report that never names its zone is placed where resolution inferred it to be
+        reports = [dataclasses.replace(r, zone=resolution.zones[r.doc_id])
+                   if resolution.zones.get(r.doc_id, r.zone) != r.zone else r for r in reports]
         self.reports = reports
         self.by_doc = {r.doc_id: r for r in reports}
         self.res = resolution
@@ -154,6 +158,9 @@ class _Builder:
             self.add_mentions(r)
         self.add_person_zones()
         self.add_organization_zones()
+        self.add_organization_parents()
+        self.g.graph["ambiguities"] = [dict(a) for a in self.res.ambiguities]
+        self.g.graph["zone_evidence"] = {doc: ev for doc, ev in self.res.zone_evidence.items()}
         self.g.graph["warnings"] = list(self.warnings)
         return self.g
 
@@ -167,11 +174,14 @@ class _Builder:
                                        reports=[r.doc_id for r in reps])
 
     def add_report(self, r: Report) -> None:
+        inferred = self.res.zone_evidence.get(r.doc_id) or {}
         self.add_node(
             report_id(r.doc_id), "report", r.doc_id, r.doc_id, lead_span(r.text),
             path=r.path, sha256=r.sha256, script=r.script, published=r.published, zone=r.zone,
             zone_short=r.zone_short, extractor=r.extractor, text_length=len(r.text),
-            report_warnings=list(r.warnings),
+            report_warnings=list(r.warnings), authors=list(r.bylines), zone_rule=inferred.get("rule"),
+            zone_inferred_from=inferred.get("reports"),
+            zone_shared_officials=[o["name"] for o in inferred.get("shared_officials", [])] or None,
         )
 
     def person_mentions(self, p: PersonEntity) -> list[tuple[str, Span]]:
@@ -195,19 +205,30 @@ class _Builder:
         for key, p in self.res.persons.items():
             attrs: dict[str, Any] = dict(
                 name=p.name, key=key, titles=p.title_names,
-                title_sources=[[t.title, t.doc_id, t.date or ""] for t in p.titles],
-                reports=list(p.reports), present=p.present,
+                title_sources=_title_sources(p), timeline=self.timeline(p),
+                reports=list(p.reports), present=p.present, zones=list(p.zones),
             )
             attrs.update(_scope_attrs(p.zone, p.reports))
             if p.evidence:
                 ev = p.evidence[0]
-                attrs.update(merge_rule=ev.rule, merge_zone=ev.zone, merge_reports=list(ev.reports))
+                attrs.update(merge_rule=ev.rule, merge_zone=ev.zone, merge_reports=list(p.reports),
+                             merge_evidence=[_evidence_row(e) for e in p.evidence])
             self.add_multi_source_node(person_id(key), "person", p.name,
                                        self.sources(self.person_mentions(p)), **attrs)
 
+    def timeline(self, p: PersonEntity) -> list[list]:
+        """[title, date or "", doc_id, start, end, quote] per attestation, by date, report and place in the text."""
+        rows = []
+        for t in p.titles:
+            span = t.span if t.span is not None else self.first_role_span(self.by_doc[t.doc_id], p.name)
+            s = self.source(t.doc_id, span)
+            rows.append([t.title, t.date or "", t.doc_id, s["span"][0], s["span"][1], s["quote"]])
+        return sorted(rows, key=lambda r: (r[1], r[2], r[3]))  # stable: written order within a mention
+
     def add_organizations(self) -> None:
         for key, o in self.res.organizations.items():
-            attrs: dict[str, Any] = dict(name=o.name, key=key, kind=o.kind, reports=list(o.reports))
+            attrs: dict[str, Any] = dict(name=o.name, key=key, kind=o.kind, reports=list(o.reports),
+                                         classification=o.classification, names_as_written=list(o.names))
             attrs.update(_scope_attrs(o.zone, o.reports))
             self.add_multi_source_node(organization_id(key), "organization", o.name,
                                        self.sources(o.mentions), **attrs)
@@ -278,25 +299,50 @@ class _Builder:
                 self.add_edge(rid, work_id(ref.title), "mentions", doc, ref.span)
 
     def add_person_zones(self) -> None:
-        """A zone-scoped person is in the zone when they took part in a meeting held there."""
+        """A person is in a zone when they took part in a meeting held there."""
         for key, p in self.res.persons.items():
-            if not p.zone:
-                continue
-            for doc in p.reports:
-                span = self.first_part.get((doc, p.name))
-                if span is not None:
-                    self.add_edge(person_id(key), zone_id(p.zone), "in_zone", doc, span)
-                    break
+            for zone in p.zones or ([p.zone] if p.zone else []):
+                for doc in p.reports:
+                    span = self.first_part.get((doc, p.name))
+                    if span is not None and self.by_doc[doc].zone == zone:
+                        self.add_edge(person_id(key), zone_id(zone), "in_zone", doc, span)
+                        break
 
     def add_organization_zones(self) -> None:
         for key, o in self.res.organizations.items():
-            if not o.zone:
-                continue
+            if not o.zone or not self.g.has_node(zone_id(o.zone)):
+                continue  # scoped to a city that is no zone of the batch
             shorts = [self.by_doc[d].zone_short or "" for d in o.reports]
             prefixes = tuple(p for p in (o.zone, *shorts, *ZONE_BODY_PREFIXES) if p)
             if o.kind == "zone" or o.name.startswith(prefixes):
                 doc, span = o.mentions[0]
                 self.add_edge(organization_id(key), zone_id(o.zone), "in_zone", doc, span)
+
+
+    def add_organization_parents(self) -> None:
+        """``sub_organization_of`` edges: a zone's organs to the zone, a 党组 to its body, a 党工委 to the 市委."""
+        for key, o in self.res.organizations.items():
+            doc, span = o.mentions[0]
+            for parent, rule in o.parents:
+                target = parent if parent.startswith("zone:") else organization_id(parent)
+                if self.g.has_node(target):
+                    self.add_edge(organization_id(key), target, "sub_organization_of", doc, span, rule=rule)
+
+
+def _evidence_row(e: MergeEvidence) -> list:
+    """[rule, zone, reports, shared titles, co-attendees, dates]: plain lists, as graph attributes must be."""
+    return [e.rule, e.zone, list(e.reports), list(e.shared_titles), list(e.co_attendees), list(e.dates)]
+
+
+def _title_sources(p: PersonEntity) -> list[list[str]]:
+    """[title, doc_id, date] once per title and report (the first attestation)."""
+    out: list[list[str]] = []
+    seen: set[tuple[str, str]] = set()
+    for t in p.titles:
+        if (t.title, t.doc_id) not in seen:
+            seen.add((t.title, t.doc_id))
+            out.append([t.title, t.doc_id, t.date or ""])
+    return out
 
 
 def _scope_attrs(zone: str | None, reports: Sequence[str]) -> dict[str, str]:

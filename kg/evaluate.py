@@ -56,6 +56,24 @@ class Evaluation:
     directives: list[int] = field(default_factory=lambda: [0, 0])  # found, gold
     per_report: dict[str, dict[str, dict[str, list]]] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
+    errors: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, doc_id, item shown), text order
+
+    def kinds(self) -> list[tuple[str, int, str]]:
+        """Error kinds, most frequent first: (kind, count, one example "doc_id: item")."""
+        counts: dict[str, int] = defaultdict(int)
+        example: dict[str, str] = {}
+        for kind, doc, item in self.errors:
+            counts[kind] += 1
+            example.setdefault(kind, f"{doc}: {item}")
+        return [(k, n, example[k]) for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+    def kind_lines(self) -> list[str]:
+        """The error-kind breakdown as printable lines."""
+        rows = self.kinds()
+        if not rows:
+            return ["error kinds: none"]
+        width = max(len(k) for k, _, _ in rows)
+        return ["error kinds:"] + [f"  {n:4d}  {k:{width}s}  e.g. {ex}" for k, n, ex in rows]
 
     def scores(self) -> dict[str, dict[str, float]]:
         out = {}
@@ -67,7 +85,7 @@ class Evaluation:
                                  "found": self.directives[0], "gold": self.directives[1]}
         return out
 
-    def lines(self, *, details: bool = True) -> list[str]:
+    def lines(self, *, details: bool = True, kinds: bool = True) -> list[str]:
         """A printable report: the figures, then each report's missed and extra items."""
         out = []
         sc = self.scores()
@@ -80,6 +98,8 @@ class Evaluation:
             out.append(f"directives    R={d['R']:.3f}  ({d['found']}/{d['gold']})")
         if self.missing:
             out.append("missing reports: " + " ".join(self.missing))
+        if kinds:
+            out += self.kind_lines()
         if details:
             for doc_id, cats in sorted(self.per_report.items()):
                 diffs = [(k, v) for k, v in cats.items() if v["missed"] or v["extra"]]
@@ -92,6 +112,178 @@ class Evaluation:
                     for item in v["extra"]:
                         out.append(f"  {k:11s} extra  {_show(item)}")
         return out
+
+
+# What each kind of error means, in the order they are tried; README-level documentation of ``kg eval --kinds``.
+ERROR_KINDS = {
+    "name variant character": "a name differs from gold in one character (玨 for 珏): normalization",
+    "name boundary": "a name found one character too long or too short (何平作 for 何平)",
+    "byline taken as person": "a reporter or editor counted as a person of the report",
+    "extra name from a non-person phrase": "a name that is no person of the report",
+    "missed attendee in a list": "a name missed from a list whose other names were found",
+    "missed participant": "a person taking a role at a meeting, not found at all",
+    "missed mentioned person": "a person only mentioned, not found",
+    "title includes a name": "a title that runs over another person's name",
+    "title too long": "a title with extra words before it",
+    "title truncated": "a title missing its organ prefix (书记 for 市委书记)",
+    "title lost with the person": "titles of a person who was not found",
+    "missed list-label title": "a label heading a list (区领导A、B) not given to a name",
+    "missed title": "any other title not found",
+    "extra title": "a title gold does not give",
+    "wrong role": "the person found at the meeting with another role",
+    "role on wrong meeting date": "the role found, but on a meeting of another date",
+    "role lost with the person": "roles of a person who was not found",
+    "missed chair": "a chair not found",
+    "missed speaker": "a speaker not found",
+    "missed attendee": "an attendee not found",
+    "role for a non-person": "a role given to a name that is no person of the report",
+    "extra chair": "a chair gold does not give",
+    "extra speaker": "a speaker gold does not give",
+    "extra attendee": "an attendee gold does not give",
+    "missing year": "the meeting date found without its year (XXXX-)",
+    "wrong year": "the meeting date found with another year",
+    "wrong day": "a meeting found on another day of the same month",
+    "missed meeting": "a meeting (date) not found",
+    "extra meeting": "a meeting (date) gold does not have",
+    "directive with wrong speaker": "an instruction point found, but given to another speaker",
+    "missed directive": "an instruction point not found",
+}
+
+
+def _one_char_apart(a: str, b: str) -> bool:
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1
+
+
+def classify(gold: dict[str, Any], pred: dict[str, Any], row: dict[str, dict[str, list]]) -> list[tuple[str, Any]]:
+    """Sort one report's missed and extra items into the kinds of ERROR_KINDS: [(kind, item)]."""
+    out: list[tuple[str, Any]] = []
+    gs = item_sets(gold)
+    bylines = set(gold.get("bylines") or [])
+    gold_names = gs["persons"]
+    present_roles: dict[str, set] = defaultdict(set)
+    for m in gold.get("meetings") or []:
+        for role in ("chairs", "speakers", "attendees"):
+            for n in m.get(role) or []:
+                present_roles[n].add(role)
+
+    missed_p, extra_p = list(row["persons"]["missed"]), list(row["persons"]["extra"])
+    paired: dict[str, str] = {}  # a misspelled or mis-cut name, either form -> its kind
+    for m in list(missed_p):
+        partner = next((e for e in extra_p if _one_char_apart(m, e)), None)
+        kind = "name variant character"
+        if partner is None:
+            partner = next((e for e in extra_p if m in e or e in m), None)
+            kind = "name boundary"
+        if partner is not None:
+            out.append((kind, (m, partner)))
+            paired[m] = paired[partner] = kind
+            missed_p.remove(m)
+            extra_p.remove(partner)
+    found_names = item_sets(pred)["persons"]
+    for m in missed_p:
+        if "attendees" in present_roles[m] and any(
+                n in found_names for mt in gold.get("meetings") or [] if m in (mt.get("attendees") or [])
+                for n in mt.get("attendees") or [] if n != m):
+            out.append(("missed attendee in a list", m))
+        elif present_roles[m]:
+            out.append(("missed participant", m))
+        else:
+            out.append(("missed mentioned person", m))
+    for e in extra_p:
+        out.append(("byline taken as person" if e in bylines else "extra name from a non-person phrase", e))
+
+    missed_names = set(row["persons"]["missed"])
+    extra_names = set(row["persons"]["extra"])
+    missed_t, extra_t = list(row["titles"]["missed"]), list(row["titles"]["extra"])
+    label_counts: dict[str, int] = defaultdict(int)
+    for _, t in gs["titles"]:
+        label_counts[t] += 1
+    for item in list(missed_t):
+        name, t = item
+        partner = next((x for x in extra_t if x[0] == name and (x[1].endswith(t) or t.endswith(x[1]))), None)
+        if partner is None:
+            continue
+        if t.endswith(partner[1]):
+            kind = "title truncated"
+        elif any(n in partner[1] for n in gold_names if n != name):
+            kind = "title includes a name"
+        else:
+            kind = "title too long"
+        out.append((kind, (name, t, partner[1])))
+        missed_t.remove(item)
+        extra_t.remove(partner)
+    for name, t in missed_t:
+        if name in paired:
+            out.append((paired[name], (name, t)))
+        elif name in missed_names:
+            out.append(("title lost with the person", (name, t)))
+        elif label_counts[t] > 1 and t.endswith(("领导", "成员", "负责人")):
+            out.append(("missed list-label title", (name, t)))
+        else:
+            out.append(("missed title", (name, t)))
+    for name, t in extra_t:
+        if name in paired:
+            out.append((paired[name], (name, t)))
+            continue
+        if name in extra_names:
+            out.append(("extra name from a non-person phrase", (name, t)))
+            continue
+        if any(n in t for n in gold_names):
+            out.append(("title includes a name", (name, t)))
+        else:
+            out.append(("extra title", (name, t)))
+
+    missed_r, extra_r = list(row["roles"]["missed"]), list(row["roles"]["extra"])
+    for item in list(missed_r):
+        md, role, name = item
+        partner = next((x for x in extra_r if x[0] == md and x[2] == name), None)
+        kind = "wrong role"
+        if partner is None:
+            partner = next((x for x in extra_r if x[1] == role and x[2] == name), None)
+            kind = "role on wrong meeting date"
+        if partner is not None:
+            out.append((kind, (md, name, role, partner[1] if kind == "wrong role" else partner[0])))
+            missed_r.remove(item)
+            extra_r.remove(partner)
+    found_roles = item_sets(pred)["roles"]
+    for md, role, name in missed_r:
+        if name in paired:
+            out.append((paired[name], (md, role, name)))
+        elif name in missed_names:
+            out.append(("role lost with the person", (md, role, name)))
+        elif role == "attendees" and any(x[0] == md and x[1] == role for x in found_roles):
+            out.append(("missed attendee in a list", (md, role, name)))
+        else:
+            out.append(({"chairs": "missed chair", "speakers": "missed speaker"}.get(role, "missed attendee"),
+                        (md, role, name)))
+    for md, role, name in extra_r:
+        if name in paired:
+            out.append((paired[name], (md, role, name)))
+        elif name in extra_names:
+            out.append(("role for a non-person", (md, role, name)))
+        else:
+            out.append(({"chairs": "extra chair", "speakers": "extra speaker"}.get(role, "extra attendee"),
+                        (md, role, name)))
+
+    missed_d, extra_d = list(row["dates"]["missed"]), list(row["dates"]["extra"])
+    for d in list(missed_d):
+        partner = next((x for x in extra_d if _month_day(x) == _month_day(d)), None)
+        kind = None
+        if partner is not None:
+            kind = "missing year" if partner.startswith("X") else "wrong year"
+        else:
+            partner = next((x for x in extra_d if x[:7] == d[:7]), None)
+            kind = "wrong day" if partner is not None else None
+        if partner is not None:
+            out.append((kind, (d, partner)))
+            missed_d.remove(d)
+            extra_d.remove(partner)
+    out += [("missed meeting", d) for d in missed_d] + [("extra meeting", d) for d in extra_d]
+
+    for speaker, phrase in row["directives"]["missed"]:
+        elsewhere = any(phrase in (e.get("text") or "") for e in pred.get("directives") or [])
+        out.append(("directive with wrong speaker" if elsewhere else "missed directive", (speaker, phrase)))
+    return out
 
 
 def _show(item: Any) -> str:
@@ -136,4 +328,5 @@ def evaluate(gold: dict[str, dict[str, Any]], predicted: Iterable[dict[str, Any]
                 missed_dirs.append((d["speaker"], d["key_phrase"]))
         row["directives"] = {"missed": missed_dirs, "extra": []}
         ev.per_report[stem] = row
+        ev.errors += [(kind, stem, _show(item)) for kind, item in classify(g, p, row)]
     return ev

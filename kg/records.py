@@ -104,6 +104,7 @@ class Person:
     titles: tuple[str, ...]
     present: bool
     spans: tuple[Span, ...]  # every mention
+    title_spans: tuple[tuple[str, Span], ...] = ()  # each title with the span of the mention that writes it
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,8 @@ class Report:
             ],
             "persons": [
                 {"name": p.name, "titles": list(p.titles), "present": p.present,
-                 "spans": [s.to_list() for s in p.spans]}
+                 "spans": [s.to_list() for s in p.spans],
+                 "title_spans": [[t, s.to_list()] for t, s in p.title_spans]}
                 for p in self.persons
             ],
             "bylines": list(self.bylines),
@@ -223,7 +225,8 @@ class Report:
         )
         persons = tuple(
             Person(p["name"], tuple(p["titles"]), p["present"],
-                   tuple(Span.from_list(s) for s in p.get("spans", [])))
+                   tuple(Span.from_list(s) for s in p.get("spans", [])),
+                   tuple((t, Span.from_list(s)) for t, s in p.get("title_spans", [])))
             for p in obj.get("persons", [])
         )
         orgs = tuple(

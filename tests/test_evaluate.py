@@ -65,3 +65,71 @@ def test_item_sets_reads_gold_and_predictions_alike():
                    "meetings": [{"date": None, "attendees": ["张三"]}]})
     assert s["persons"] == {"张三", "李四"} and s["titles"] == {("李四", "县长")}
     assert s["roles"] == {(None, "attendees", "张三")} and not s["dates"]
+
+
+def _kinds(gold, pred):
+    ev = evaluate({"r1": {"doc_id": "r1", **gold}}, [{"doc_id": "r1", **pred}])
+    return sorted((kind, f"{doc}: {item}") for kind, doc, item in ev.errors)
+
+
+def test_evaluate_kinds_names():
+    meeting = {"date": "2023-05-06", "chairs": [], "speakers": [], "attendees": ["王珏", "张三", "李四"]}
+    gold = {"persons": [{"name": n, "titles": []} for n in ("王珏", "张三", "李四", "何平")],
+            "bylines": ["刘记"], "meetings": [meeting]}
+    pred = {"persons": [{"name": n, "titles": []} for n in ("王玨", "张三", "何平作", "刘记", "周密")],
+            "meetings": [{**meeting, "attendees": ["王玨", "张三"]}]}
+    assert set(_kinds(gold, pred)) == {
+        ("byline taken as person", "r1: 刘记"),
+        ("extra name from a non-person phrase", "r1: 周密"),
+        ("role lost with the person", "r1: 05-06 attendees 李四"),
+        ("missed attendee in a list", "r1: 李四"),
+        ("name boundary", "r1: 何平 何平作"),
+        ("name variant character", "r1: 05-06 attendees 王玨"),
+        ("name variant character", "r1: 05-06 attendees 王珏"),
+        ("name variant character", "r1: 王珏 王玨"),
+    }
+
+
+def test_evaluate_kinds_titles_roles_dates_directives():
+    gold = {"persons": [{"name": "许继伟", "titles": ["市委书记"]}, {"name": "郑亮", "titles": ["区发改委主任"]},
+                        {"name": "周斌", "titles": []}, {"name": "甲乙", "titles": ["区领导"]},
+                        {"name": "丙丁", "titles": ["区领导"]}],
+            "meetings": [{"date": "2024-02-28", "chairs": ["许继伟"], "speakers": ["周斌"], "attendees": ["周斌"]},
+                         {"date": "2024-03-01", "chairs": [], "speakers": [], "attendees": ["郑亮"]}],
+            "directives": [{"speaker": "许继伟", "key_phrase": "要抓好落实"},
+                           {"speaker": "周斌", "key_phrase": "要优化服务"}]}
+    pred = {"persons": [{"name": "许继伟", "titles": ["书记"]}, {"name": "郑亮", "titles": ["区长周斌带领区发改委主任"]},
+                        {"name": "周斌", "titles": []}, {"name": "甲乙", "titles": []}, {"name": "丙丁", "titles": ["区领导"]}],
+            "meetings": [{"date": "XXXX-02-28", "chairs": [], "speakers": ["周斌", "许继伟"], "attendees": ["周斌"]},
+                         {"date": "2024-03-02", "chairs": [], "speakers": [], "attendees": []}],
+            "directives": [{"speaker": "周斌", "text": "要抓好落实,不折不扣"}]}
+    kinds = _kinds(gold, pred)
+    assert ("title truncated", "r1: 许继伟 市委书记 书记") in kinds
+    assert ("title includes a name", "r1: 郑亮 区发改委主任 区长周斌带领区发改委主任") in kinds
+    assert ("missed list-label title", "r1: 甲乙 区领导") in kinds
+    assert ("wrong role", "r1: 02-28 许继伟 chairs speakers") in kinds
+    assert ("missed attendee", "r1: 03-01 attendees 郑亮") in kinds
+    assert ("missing year", "r1: 2024-02-28 XXXX-02-28") in kinds
+    assert ("wrong day", "r1: 2024-03-01 2024-03-02") in kinds
+    assert ("directive with wrong speaker", "r1: 许继伟 要抓好落实") in kinds
+    assert ("missed directive", "r1: 周斌 要优化服务") in kinds
+
+
+def test_evaluate_kind_lines_count_and_example():
+    gold = {"persons": [{"name": "张三", "titles": []}, {"name": "李四", "titles": []}]}
+    ev = evaluate({"r1": {"doc_id": "r1", **gold}}, [{"doc_id": "r1", "persons": []}])
+    assert ev.kinds() == [("missed mentioned person", 2, "r1: 张三")]
+    assert ev.kind_lines()[1].split() == ["2", "missed", "mentioned", "person", "e.g.", "r1:", "张三"]
+    assert "error kinds:" in ev.lines(details=False)
+
+
+def test_evaluate_every_kind_is_documented(tmp_path):
+    from kg.evaluate import ERROR_KINDS
+
+    preds = _extract(need(DEV))
+    ev = evaluate(load_gold(DEV), preds)
+    assert {k for k, _, _ in ev.errors} <= set(ERROR_KINDS)
+    total = sum(ev.totals[k][1] + ev.totals[k][2] for k in ("persons", "titles", "roles", "dates"))
+    total += ev.directives[1] - ev.directives[0]
+    # pairs (a missed and an extra item that are one mistake) count once
+    assert len(ev.errors) <= total

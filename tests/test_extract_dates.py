@@ -72,6 +72,12 @@ def test_published_date(text, expected):
     (None, None, 5, "XXXX-XX-05"),
     (2024, 13, 5, None),
     (None, 3, None, None),
+    (2023, 2, 30, None),
+    (2023, 2, 29, None),
+    (2024, 2, 29, "2024-02-29"),
+    (None, 2, 29, "XXXX-02-29"),
+    (None, 4, 31, None),
+    (None, 0, 5, None),
 ])
 def test_iso_date(year, month, day, expected):
     assert iso_date(year, month, day) == expected

@@ -91,12 +91,14 @@ def extract(doc: Document, norm: NormalizedText) -> Report:
     present = {p.person for m in meetings for p in m.participants}
     persons: dict[str, dict] = {}
     for m in mentions:
-        entry = persons.setdefault(m.name, {"titles": [], "spans": []})
+        entry = persons.setdefault(m.name, {"titles": [], "spans": [], "title_spans": []})
         for t in m.titles:
             if t not in entry["titles"]:
                 entry["titles"].append(t)
+            entry["title_spans"].append((t, Span(m.start, m.end)))
         entry["spans"].append(Span(m.name_start, m.name_end))
-    person_records = tuple(Person(n, tuple(v["titles"]), n in present, tuple(v["spans"])) for n, v in persons.items())
+    person_records = tuple(Person(n, tuple(v["titles"]), n in present, tuple(v["spans"]), tuple(v["title_spans"]))
+                           for n, v in persons.items())
 
     # Directives: speeches start at "X强调," and run until the next speech or meeting.
     ep_index = [(ep.start, i) for i, ep in enumerate(episodes)]

@@ -1,12 +1,15 @@
 """Meeting dates: the year (and month) a report leaves out, inferred the way a careful reader would."""
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, timedelta
 
 from .lexicon import ANNIVERSARIES, NPC_TERMS, PARTY_CONGRESSES
 from .text import YEAR_RE, cn_number
 
+PLAN_RE = re.compile(r"\s*(?:年)?(?:度)?(?:全年|全市|全县|全区)?[^,，。;；]{0,6}?(?:工作思路|工作要点|工作计划|计划|目标任务|预算|重点工作|工作安排)")
+PLANNING_MONTH = 10  # from October on, meetings plan the coming year
 FAR_YEAR_RE = re.compile(r"到|至|截至|截止|远景|以来|以前|前")
 CN_INT = "〇零一二三四五六七八九十百"
 # 十四届全国人大二次会议, 第十四届全国人民代表大会第二次会议, 全国政协十四届二次会议
@@ -62,7 +65,11 @@ def infer_year(month: int, day: int, published: str | None, text: str) -> int | 
         around = text[max(0, m.start() - 3):m.start()] + text[m.end():m.end() + 3]
         if FAR_YEAR_RE.search(around):
             continue
-        years.append(int(m.group(1)))
+        year = int(m.group(1))
+        # a year being planned (2024年工作思路) is the meeting's own in its first months, the next one late in a year
+        if month >= PLANNING_MONTH and PLAN_RE.match(text, m.end()):
+            year -= 1
+        years.append(year)
     if years:
         return max(years)
     return context_year(month, text)
@@ -85,6 +92,9 @@ def iso_date(year: int | None, month: int | None, day: int | None) -> str | None
     if month is None:
         return f"XXXX-XX-{day:02d}"
     if not 1 <= month <= 12:
+        return None
+    # 2月30日 is no date; with the year unknown, 2000 (a leap year) lets 2月29日 through
+    if day > calendar.monthrange(year or 2000, month)[1]:
         return None
     return f"{year:04d}-{month:02d}-{day:02d}" if year else f"XXXX-{month:02d}-{day:02d}"
 

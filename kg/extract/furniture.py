@@ -17,7 +17,7 @@ CREDIT = r"记者|通讯员|责任编辑|编辑|责编|审核|审稿人|审稿|�
 # Each name ends at a separator, the end, or a closing bracket; the next credit word is not a name: (记者 张三 通讯员 李四)
 BYLINE_RE = re.compile(
     rf"(?:{CREDIT})"
-    rf"[\s:：/|]*((?:(?!{CREDIT})[{CJK}](?:\s?[{CJK}]){{1,3}}(?:[\s、,，]+|$|(?=[)）】\]])))+)"
+    rf"[\s:：/|]*(?:[{CJK}]{{2,12}}?(?:办公室|宣传部|融媒体中心|中心|局|委|站|社|台|处|科)[\s:：/|]+)?((?:(?!{CREDIT})[{CJK}](?:\s?[{CJK}]){{1,3}}(?:[\s、,，]+|$|(?=[)）】\]])))+)"
 )
 BREADCRUMB_RE = re.compile(r"^.*(?:当前位置|当前所在位置|您现在的位置|首页\s*[>＞»]).*$", re.M)
 

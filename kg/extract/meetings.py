@@ -22,6 +22,9 @@ ALSO_HELD_RE = re.compile(r"还召开|同时召开|随后召开|随即召开|接
 MEETING_NOUN_RE = re.compile(r"(?:会议|大会|常委会|座谈会|会|全会|例会)$")
 HELD_NAME_RE = re.compile(r"(?:主持召开了?|召开了?|举行了?|举办了?)([^,，。;；:：]{2,60})")
 NAME_HELD_RE = re.compile(r"([^,，。;；:：\s]{2,60}?)(?:在[^,，。]{1,20})?(?:召开|举行|开幕|闭幕)")
+GENERIC_NAME_RE = re.compile(r"(?:专题|全体|党组|常务|扩大|主任|主席|办公|工作|党组\(扩大\))?(?:会议|会)")
+HOLDER_RE = re.compile(r"(?:^|[,，\s]|上午|下午|晚上|日)([\u4e00-\u9fff]{0,10}?(?:常委会|党工委|管委会|党委|党组|政府|政协|人大|[省市县区镇乡]委))"
+                       r"(?:主持)?召开$")
 HELD_RE = re.compile(r"主持召开|召开|举行|举办|主持")
 MINUTES_TIME_RE = re.compile(r"(?:^|\n)\s*(?:会议)?时间\s*[:：]\s*")
 VISIT_REFERENCE_RE = re.compile(r"时|期间|中的|的讲话|讲话|工作时")
@@ -59,6 +62,7 @@ REFERENCED_SPEECH_RE = re.compile(r"(?:时|上|中)的(?:重要)?讲话(?!中)|�
 # A visit that goes on to a meeting in the same sentence (…进行现场调研,并在…召开座谈会): two events.
 VISIT_THEN_MEETING_RE = re.compile(r"(?:[,，]\s*|并|随后|之后)(?:并|随后)?[^,，。；;]{0,30}?(?:主持召开|召开|举行)")
 CLAUSE_END_RE = re.compile(r"[,，。；;]")
+SPLIT_CHAIR_RE = re.compile(r"(?:[,，]\s*)?(?:并|随后|之后)?(?:在[^,，。；;]{1,20})?主持召开")
 CONVEY_RE = re.compile(r"学习|贯彻|宣讲|传达|落实|领会")
 ORGAN_GAP_RE = re.compile(r"[、,，][^\s。；;,，、:：]{1,12}")
 ROLE_WORD_RE = re.compile(rf"主持|{ATTEND_VERBS}|召开|讲话|强调|指出")
@@ -110,7 +114,12 @@ def _meeting_names(s: Sentence, kind: str) -> list[str]:
         parts = re.split(r"(?<=会议|大会)和|(?<=会议|大会)及", name)
         if len(parts) > 1 and all(MEETING_NOUN_RE.search(p) for p in parts):
             return [p.strip() for p in parts]
-        return [name.strip()]
+        name = name.strip()
+        # 区政府召开党组会议: a name that says only what kind of sitting takes the body holding it
+        organ = HOLDER_RE.search(text, 0, m.start() + 2) if GENERIC_NAME_RE.fullmatch(name) else None
+        if organ and not name.startswith(organ.group(1)[-2:]):
+            name = organ.group(1) + name
+        return [name]
     if not re.search(r"召开|举行|开幕|闭幕", text) and (m := re.search(r"会见|接见|会谈", text)):
         return [m.group()]
     m = NAME_HELD_RE.search(text)
@@ -121,7 +130,10 @@ def _meeting_names(s: Sentence, kind: str) -> list[str]:
             name = name[d.end():]
         return [name.lstrip(",，").strip() or "会议"]
     m = re.search(r"[^,，。;；:：\s]{0,30}?(?:会议|大会|座谈会|会)", text)
-    return [m.group() if m else "会议"]
+    if not m:
+        return ["会议"]
+    # 县长林志华主持会议: the words before the verb are who, not what
+    return [re.split(r"主持|出席|参加|列席|召开|举行", m.group())[-1] or "会议"]
 
 
 def find_episodes(text: str, sents: list[Sentence]) -> list[Episode]:
@@ -298,6 +310,12 @@ def assign_roles(text: str, episodes: list[Episode], mentions: list[Mention],
                 ep.roles.append((m.name, "speaker", m.name_start, m.name_end, "、".join(m.titles)))
                 ep.roles.append((m.name, "attendee", m.name_start, m.name_end, "、".join(m.titles)))
             last_speaker = last_speaker or first_subject.name
+        if ep.kind == "meeting" and ep.anchor.start < ep.start and SPLIT_CHAIR_RE.match(text, ep.start):
+            # 到…调研,并主持召开座谈会: the visitors named before the split chair the meeting after it.
+            before = [m for m in mentions if ep.anchor.start <= m.name_start < ep.start]
+            if before:
+                for m in next(r for r in _runs(text, before) if before[0] in r):
+                    ep.roles.append((m.name, "chair", m.name_start, m.name_end, "、".join(m.titles)))
         # Lists under a role header (参会人员:…, 一同参加会见的还有:…).
         for hl in header_lists:
             role = HEADER_ROLES.get(hl.role_word, "attendee")

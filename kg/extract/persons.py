@@ -21,7 +21,7 @@ ROLE_VERB_RE = re.compile(f"(?=[{''.join(sorted({w[0] for w in _ROLE_WORDS}))}])
 # Words that end the text before a title: a title starts after the last of them.
 TITLE_JUNK_RE = re.compile(
     r"会议由|主持召开|召开|举行|主持|出席|参加|列席|陪同|邀请|听取|会见|其中|包括|以及|还有|记者|通讯员|"
-    r"上午|下午|晚上|同志|本报讯|讯|\d+日|学习|贯彻|落实|传达|专题|如何|关于|根据|按照|结合|围绕|委托|应邀|"
+    r"带领|率领|带队|率队|上午|下午|晚上|同志|本报讯|讯|\d+日|学习|贯彻|落实|传达|专题|如何|关于|根据|按照|结合|围绕|委托|应邀|"
     r"最后|首先|随后|然后|接着|其次|同时|的有|经(?![济理开营贸])|[由是了的和与及对向把将被从就到请据为在等即受]"
 )
 SEPARATORS = frozenset("、,，;；:：。！？!?()（）“”\"'《》|·•◆■●【】[]")
@@ -59,6 +59,8 @@ MIDDLE_ORGAN_OK = {"会": frozenset("议上见长谈后前场同商员签计"), 
 CLEAR_END = frozenset("、,，;；。:：")
 # Nouns ending in 作, whose first character would otherwise end a name before the speech verb 作.
 WORDS_IN_ZUO = frozenset("工作 合作 协作 运作 操作 创作 制作 动作 写作 耕作 劳作".split())
+# 作 starting a speech (作汇报, 作了重要讲话, 作专题报告): it ends the name before it.
+ZUO_SPEECH_RE = re.compile(r"作(?:了|出)?[^,，。;；]{0,8}?(?:汇报|报告|讲话|发言|说明|部署|总结|动员|辅导|交流|表态|点评)")
 COLLECTIVE_START = ("各", "全体", "有关", "相关", "部分", "其他", "其余", "与会", "在家", "驻", "区属", "县直", "市直", "区直")
 
 
@@ -237,8 +239,8 @@ def name_at(text: str, pos: int, known: frozenset[str] | set[str] = frozenset(),
     if len(fits) == 2:
         short = pos + fits[1]
         f = FOLLOWER_RE.match(text, short)
-        if text[short] in SHORT_NAME_ENDS or (f is not None and len(f.group()) > 1):
-            return fits[1]  # 刘松等出席, 陈立以…为题: the third character starts the next word
+        if text[short] in SHORT_NAME_ENDS or (f is not None and len(f.group()) > 1) or ZUO_SPEECH_RE.match(text, short):
+            return fits[1]  # 刘松等出席, 陈立以…为题, 何平作汇报: the third character starts the next word
     return fits[0]
 
 
@@ -274,6 +276,22 @@ def _clean_title(raw: str) -> str:
     return title
 
 
+# Only a bare party committee (市委许继伟书记) makes one title with the post after the name; a longer unit
+# (火炬区管委会招鸿主任) reads as where the person comes from, the post alone as the title.
+ORGAN_END_RE = re.compile(r"^(?:[省市县区镇乡]委|党委)$")
+
+
+def _organ_before(text: str, name_start: int) -> str:
+    """The organ written right before a name (市委 of 市委许继伟书记), or "" when the words there are no organ."""
+    seg = _segment_start(text, name_start)
+    raw = text[seg:name_start]
+    last = None
+    for m in TITLE_JUNK_RE.finditer(raw):
+        last = m
+    organ = raw[last.end():] if last else raw
+    return organ if ORGAN_END_RE.search(organ) and len(organ) <= 12 and not organ.startswith(COLLECTIVE_START) else ""
+
+
 def _is_name_with_post(title: str) -> bool:
     # 习近平总书记来闽: the "title" is itself a name with a post-posed title, so no name follows it.
     n = name_at(title, 0, strict=True)
@@ -288,8 +306,9 @@ def titles_before(text: str, name_start: int) -> tuple[int, tuple[str, ...]]:
         return name_start, ()
     titles = [title]
     start = name_start - len(title)
-    # Earlier titles joined by 、 belong to the same person while they are titles only.
-    while seg > 0 and text[seg - 1] == "、":
+    # Earlier titles joined by 、 belong to the same person while they are titles only
+    # (not when the segment holds more than the title: 区长周斌带领区发改委主任郑亮).
+    while seg > 0 and text[seg - 1] == "、" and start == seg:
         prev = _segment_start(text, seg - 1)
         t = _clean_title(text[prev:seg - 1])
         if not t or t != text[seg - 1 - len(t):seg - 1]:
@@ -343,7 +362,10 @@ def find_mentions(text: str, excluded: list[tuple[int, int]] = (),
             if s < 0 or not (_left_ok(text, s) or text[s - 1] in ORGAN_END_CHARS):
                 continue
             if name_at(text, s, strict=True) == n:
-                add(Mention(text[s:p], s, s, p, pm.end(), (pm.group(),), "postfix"))
+                # a title split around the name (市委许继伟书记) is one title, organ and post: 市委书记
+                organ = _organ_before(text, s) if s and text[s - 1] in ORGAN_END_CHARS else ""
+                start = s - len(organ)
+                add(Mention(text[s:p], start, s, p, pm.end(), (organ + pm.group(),), "postfix"))
                 break
 
     # 3. Subjects of role verbs at the start of a clause (洪海表示, 胡心田主持召开).

@@ -12,7 +12,8 @@ SENTENCE_RE = re.compile(rf"[^{SENTENCE_END}\n]+(?:[{SENTENCE_END}]+[”’」�
 
 DATE_RE = re.compile(
     r"(?:(?P<year>(?:19|20)\d{2})\s*年\s*)?"
-    rf"(?P<month>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月\s*"
+    # 13月5日 is read whole (and later found impossible), never as 3月5日
+    rf"(?<![\d〇零一二三四五六七八九十])(?P<month>[01]?\d|十[一二]?|[一二三四五六七八九])\s*月\s*"
     rf"(?P<day>3[01]|[12]\d|0?[1-9]|[一二]?十[一二三四五六七八九]?|三十一?|[一二三四五六七八九])\s*"
     r"(?:[日号]|(?=上午|下午|晚上|晚间|早上|傍晚|凌晨))"  # 3月4下午: the 日 is sometimes left out
     r"(?P<tod>上午|下午|晚上|晚间|早上|中午|晚|傍晚|凌晨)?"
