@@ -1,7 +1,7 @@
-"""Closed RDF vocabularies: the kg namespace and the external terms kg emits, so a typo raises."""
+"""Closed RDF vocabularies: the kg namespace and the standard terms kg emits, so a typo raises."""
 from __future__ import annotations
 
-from rdflib.namespace import DefinedNamespace, Namespace
+from rdflib.namespace import RDF, RDFS, XSD, DefinedNamespace, Namespace
 from rdflib.term import URIRef
 
 KG_BASE = "https://kg.example.org/"
@@ -15,10 +15,20 @@ PROV_NS = "http://www.w3.org/ns/prov#"
 OA_NS = "http://www.w3.org/ns/oa#"
 SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
 BESLUIT_NS = "http://data.vlaanderen.be/ns/besluit#"
+RDF_NS = str(RDF._NS)
+RDFS_NS = str(RDFS._NS)
+XSD_NS = str(XSD._NS)
+OWL_NS = "http://www.w3.org/2002/07/owl#"
+
+# Prefixes of every serialization, in the order they are written.
+PREFIXES = {
+    "kg": KG_NS, "schema": SCHEMA_NS, "org": ORG_NS, "prov": PROV_NS, "oa": OA_NS, "skos": SKOS_NS,
+    "rdf": RDF_NS, "rdfs": RDFS_NS, "xsd": XSD_NS,
+}
 
 
 class KG(DefinedNamespace):
-    """Terms minted by kg; every one is declared in ontology/kg.ttl."""
+    """Terms minted by kg, for what no standard vocabulary has; every one is declared in ontology/kg.ttl."""
 
     _NS = Namespace(KG_NS)
     _fail = True
@@ -28,46 +38,107 @@ class KG(DefinedNamespace):
     Visit: URIRef
     Zone: URIRef
     Directive: URIRef
-    Participation: URIRef
-    ParticipantRole: URIRef
-    Post: URIRef
-    PostAttestation: URIRef
+    NormalizedText: URIRef
 
-    # roles (individuals of ParticipantRole)
-    ChairRole: URIRef
-    SpeakerRole: URIRef
-    AttendeeRole: URIRef
+    # organization classification: a SKOS concept scheme and its concepts
+    OrganizationClassification: URIRef
+    PartyCommittee: URIRef
+    Government: URIRef
+    PeoplesCongress: URIRef
+    PoliticalConsultativeConference: URIRef
+    AdministrativeCommittee: URIRef
+    TownshipOrSubdistrict: URIRef
+    OtherOrganization: URIRef
 
     # object properties
     chair: URIRef
     speaker: URIRef
-    givenAt: URIRef
-    inZone: URIRef
-    textSpan: URIRef
     participant: URIRef
     inEvent: URIRef
-    role: URIRef
-    holder: URIRef
+    givenAt: URIRef
+    inZone: URIRef
     post: URIRef
+    textSpan: URIRef
 
     # datatype properties
-    dateWithoutYear: URIRef
+    monthDay: URIRef
     partOfDay: URIRef
     listOrder: URIRef
     titleAsWritten: URIRef
     attestedOn: URIRef
-    organizationKind: URIRef
     collective: URIRef
     resolutionRule: URIRef
+    mergeEvidence: URIRef
     script: URIRef
     fileSha256: URIRef
-    textSha256: URIRef
     textLength: URIRef
     extractor: URIRef
 
 
+class SCHEMA(DefinedNamespace):
+    """The schema.org terms kg emits; rdflib's SDO is open, this subset is closed."""
+
+    _NS = Namespace(SCHEMA_NS)
+    _fail = True
+
+    Event: URIRef
+    Person: URIRef
+    Role: URIRef
+    NewsArticle: URIRef
+    Quotation: URIRef
+    CreativeWork: URIRef
+    MediaObject: URIRef
+    name: URIRef
+    alternateName: URIRef
+    roleName: URIRef
+    startDate: URIRef
+    datePublished: URIRef
+    identifier: URIRef
+    attendee: URIRef
+    performer: URIRef
+    organizer: URIRef
+    location: URIRef
+    creator: URIRef
+    text: URIRef
+    isBasedOn: URIRef
+    subjectOf: URIRef
+    about: URIRef
+    mentions: URIRef
+    associatedMedia: URIRef
+    encodesCreativeWork: URIRef
+    encodingFormat: URIRef
+    contentUrl: URIRef
+    sha256: URIRef
+
+
+class ORG(DefinedNamespace):
+    """The W3C Organization Ontology terms kg emits."""
+
+    _NS = Namespace(ORG_NS)
+    _fail = True
+
+    Organization: URIRef
+    Post: URIRef
+    Membership: URIRef
+    member: URIRef
+    organization: URIRef
+    holds: URIRef
+    postIn: URIRef
+    subOrganizationOf: URIRef
+    classification: URIRef
+
+
+class PROV(DefinedNamespace):
+    """The PROV-O terms kg emits."""
+
+    _NS = Namespace(PROV_NS)
+    _fail = True
+
+    wasDerivedFrom: URIRef
+
+
 class OA(DefinedNamespace):
-    """The Web Annotation terms kg uses (rdflib ships no OA namespace)."""
+    """The Web Annotation terms kg emits (rdflib ships no OA namespace)."""
 
     _NS = Namespace(OA_NS)
     _fail = True
@@ -84,30 +155,19 @@ class OA(DefinedNamespace):
     suffix: URIRef
 
 
-class SCHEMA(DefinedNamespace):
-    """The schema.org terms kg emits; rdflib's SDO is open, this subset is closed."""
+class SKOS(DefinedNamespace):
+    """The SKOS terms kg emits."""
 
-    _NS = Namespace(SCHEMA_NS)
+    _NS = Namespace(SKOS_NS)
     _fail = True
 
-    Event: URIRef
-    Person: URIRef
-    NewsArticle: URIRef
-    Quotation: URIRef
-    CreativeWork: URIRef
-    name: URIRef
-    startDate: URIRef
-    datePublished: URIRef
-    identifier: URIRef
-    attendee: URIRef
-    performer: URIRef
-    organizer: URIRef
-    creator: URIRef
-    text: URIRef
-    isBasedOn: URIRef
-    subjectOf: URIRef
-    about: URIRef
-    mentions: URIRef
+    Concept: URIRef
+    ConceptScheme: URIRef
+    prefLabel: URIRef
+    altLabel: URIRef
+    inScheme: URIRef
+    hasTopConcept: URIRef
+    closeMatch: URIRef
 
 
 class BESLUIT(DefinedNamespace):
@@ -119,7 +179,11 @@ class BESLUIT(DefinedNamespace):
     heeftVoorzitter: URIRef
 
 
+# Namespaces whose emitted terms must each be listed above or declared in ontology/kg.ttl.
+CLOSED = (KG, SCHEMA, ORG, PROV, OA, SKOS)
+
 __all__ = [
     "KG_BASE", "KG_NS", "DATA_BASE", "ONTOLOGY_IRI", "SCHEMA_NS", "ORG_NS", "PROV_NS", "OA_NS",
-    "SKOS_NS", "BESLUIT_NS", "KG", "OA", "SCHEMA", "BESLUIT",
+    "SKOS_NS", "BESLUIT_NS", "RDF_NS", "RDFS_NS", "XSD_NS", "OWL_NS", "PREFIXES", "CLOSED",
+    "KG", "SCHEMA", "ORG", "PROV", "OA", "SKOS", "BESLUIT",
 ]
