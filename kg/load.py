@@ -9,19 +9,20 @@ import codecs
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Iterable
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
-
-from charset_normalizer import from_bytes
 
 from kg.errors import (
     E_BINARY,
     E_EMPTY,
     E_NO_REPORTS,
     E_NO_TEXT,
+    E_NOT_FILE,
     E_PATH_MISSING,
+    E_TOO_LARGE,
     E_UNDECODABLE,
     E_UNREADABLE,
     InputError,
@@ -31,6 +32,11 @@ from kg.records import Document
 
 REPORT_SUFFIXES = (".txt", ".html", ".htm")
 HTML_SUFFIXES = (".html", ".htm")
+
+# Largest report file read by default. Real pages are well under 1 MB; extraction time grows
+# faster than linearly with length, so a multi-megabyte file is almost always a dump or a
+# mistake and would hold up the batch. Callers may pass another limit, or None for none.
+MAX_REPORT_BYTES = 5 * 1024 * 1024
 
 # Share of undecodable bytes above which a file is rejected rather than repaired.
 MAX_BROKEN_RATIO = 0.05
@@ -92,12 +98,23 @@ def find_reports(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str
         raise InputError(E_NO_REPORTS.format(path=where))
     unique: list[Path] = []
     seen: set[str] = set()
+    real_dirs: dict[Path, str] = {}
     for path in sorted(found, key=str):
-        real = os.path.realpath(path)
+        real = _real_path(path, real_dirs)
         if real not in seen:
             seen.add(real)
             unique.append(path)
     return unique
+
+
+def _real_path(path: Path, real_dirs: dict[Path, str]) -> str:
+    """``os.path.realpath(path)``, resolving each folder once: a walk finds many files per folder."""
+    if os.path.islink(path):
+        return os.path.realpath(path)
+    real_dir = real_dirs.get(path.parent)
+    if real_dir is None:
+        real_dir = real_dirs[path.parent] = os.path.realpath(path.parent)
+    return os.path.join(real_dir, path.name)
 
 
 def _walk(root: Path) -> list[Path]:
@@ -142,29 +159,29 @@ def _dir_key(path: str | Path) -> tuple[int, int] | None:
 # ---------------------------------------------------------------- loading one report
 
 
-def load(path: str | os.PathLike[str]) -> Document:
-    """Read one report: decode it and, for an HTML page, keep only the article text."""
+def load(path: str | os.PathLike[str], *, max_bytes: int | None = MAX_REPORT_BYTES) -> Document:
+    """Read one report: decode it and, for an HTML page, keep only the article text.
+
+    Raises ``ReportError`` whose ``reason`` names the class of problem: "unreadable",
+    "not a file", "too large" (over ``max_bytes``), "empty", "binary", "undecodable", "no text".
+    """
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise ReportError(E_UNREADABLE.format(path=p, reason=reason)) from exc
+    data = read_report(p, max_bytes)
     if not data.strip():
-        raise ReportError(E_EMPTY.format(path=p))
+        raise ReportError(E_EMPTY.format(path=p), "empty")
     if looks_binary(data):
-        raise ReportError(E_BINARY.format(path=p))
+        raise ReportError(E_BINARY.format(path=p), "binary")
     try:
         text, encoding, notes = decode(data)
     except UnicodeDecodeError as exc:
-        raise ReportError(E_UNDECODABLE.format(path=p)) from exc
+        raise ReportError(E_UNDECODABLE.format(path=p), "undecodable") from exc
     if not text.strip():
-        raise ReportError(E_EMPTY.format(path=p))
+        raise ReportError(E_EMPTY.format(path=p), "empty")
     fmt = "html" if is_html(p, text) else "text"
     if fmt == "html":
         text = html_to_text(text)
         if not text.strip():
-            raise ReportError(E_NO_TEXT.format(path=p))
+            raise ReportError(E_NO_TEXT.format(path=p), "no text")
     return Document(
         doc_id=p.stem,
         path=str(p),
@@ -174,6 +191,34 @@ def load(path: str | os.PathLike[str]) -> Document:
         sha256=hashlib.sha256(data).hexdigest(),
         warnings=tuple(f"{p}: {note}" for note in notes),
     )
+
+
+def read_report(path: str | os.PathLike[str], max_bytes: int | None = MAX_REPORT_BYTES) -> bytes:
+    """A report file's bytes; a FIFO, device or folder, or a file over ``max_bytes``, is refused unread.
+
+    Raises ``ReportError`` with reason "not a file", "too large" or "unreadable".
+    """
+    try:
+        # Non-blocking, so that opening a FIFO does not wait for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise ReportError(E_NOT_FILE.format(path=path), "not a file")
+            too_large = max_bytes is not None and st.st_size > max_bytes
+            # One byte past the limit is read because the file may have grown since fstat.
+            limit = -1 if max_bytes is None else max_bytes + 1
+            with os.fdopen(os.dup(fd), "rb") as f:
+                data = b"" if too_large else f.read(limit)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ReportError(E_UNREADABLE.format(path=path, reason=reason), "unreadable") from exc
+    if max_bytes is not None and (too_large or len(data) > max_bytes):
+        size = max(st.st_size, len(data))
+        raise ReportError(E_TOO_LARGE.format(path=path, size=size, limit=max_bytes), "too large")
+    return data
 
 
 _HTML_START = re.compile(r"\s*(?:<!doctype\s+html|<html[\s>])", re.IGNORECASE)
@@ -375,6 +420,8 @@ def _decode_legacy(data: bytes) -> tuple[str, str, list[str]]:
 
 def _guess_family(data: bytes) -> str | None:
     """'gb' or 'big5' as charset-normalizer judges the whole file, or None."""
+    from charset_normalizer import from_bytes  # imported here: most reports are UTF-8
+
     best = from_bytes(data, cp_isolation=["gb18030", "big5", "cp950", "big5hkscs"]).best()
     if best is None:
         return None

@@ -119,11 +119,15 @@ def _char_map() -> dict[str, str]:
     return mapping
 
 
+# Traditional variant forms OpenCC's t2s leaves as they are (王玨 stays 玨); the standard form is meant.
+VARIANTS = {"玨": "珏", "堦": "阶", "衞": "卫", "淸": "清", "彞": "彝", "靑": "青"}
+
+
 @lru_cache(maxsize=1)
 def _chained() -> dict[str, str]:
-    """Characters t2s outputs that it would change again (薴 -> 苧 -> 苎); one pass leaves them."""
+    """Characters t2s outputs that it would change again (薴 -> 苧 -> 苎) or leaves as variants; one pass leaves them."""
     table = _char_map()
-    return {v: table[v] for v in table.values() if v in table}
+    return {**{v: table[v] for v in table.values() if v in table}, **VARIANTS}
 
 
 def _simple(text: str) -> str:
@@ -132,13 +136,17 @@ def _simple(text: str) -> str:
     return "".join(table.get(c, c) for c in text)
 
 
+# The ranges of _is_cjk, as one pattern: counting with it runs in C, once per report.
+_CJK_RE = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\U00020000-\U0003134f]")
+
+
 def _traditional_share(text: str) -> float:
     """Share of CJK characters that t2s would change."""
     table = _char_map()
-    cjk = sum(1 for c in text if _is_cjk(c))
+    cjk = len(_CJK_RE.findall(text))
     if not cjk:
         return 0.0
-    return sum(1 for c in text if c in table) / cjk
+    return sum(map(table.__contains__, text)) / cjk
 
 
 # --- GBK mojibake ---------------------------------------------------------------

@@ -1,15 +1,19 @@
 """Chain the stages: load -> normalize -> extract -> resolve -> assemble -> export/render."""
 from __future__ import annotations
 
+import gc
 import json
-import logging
 import os
+import time
 from collections import Counter
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from functools import partial, wraps
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .errors import E_OUT_NOT_DIR, KgError, OutputError, ReportError
+from .errors import E_OUT_NOT_DIR, KgError, OutputError
+from .load import MAX_REPORT_BYTES
 from .records import Report
 
 Warn = Callable[[str], None]
@@ -25,6 +29,12 @@ class RunStats:
     warnings: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     summary: list[str] = field(default_factory=list)  # resolution lines, e.g. persons: 40 mentions -> 31 entities
+    # Not in build-report.json, which must not depend on what a cache held: reports taken from the
+    # cache and reports extracted in this run, and seconds per stage.
+    cached: int = 0
+    extracted: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+    validation: dict = field(default_factory=dict)  # kg.validate's findings on graph.ttl
 
     def skip(self, reason: str, path: str) -> None:
         self.skipped.setdefault(reason, []).append(path)
@@ -42,56 +52,94 @@ class RunStats:
             "warnings": self.warnings,
             "counts": dict(sorted(self.counts.items())),
             "resolution": self.summary,
+            "validation": self.validation,
         }
 
 
-def _reason(exc: ReportError) -> str:
-    msg = str(exc)
-    for key, words in (("empty", "empty"), ("binary", "binary"), ("unreadable", "cannot be read"),
-                       ("undecodable", "encoding"), ("no text", "no article text")):
-        if words in msg:
-            return key
-    return "error"
+def extract_reports(paths: Iterable[str | os.PathLike], stats: RunStats, warn: Warn, *,
+                    max_bytes: int | None = MAX_REPORT_BYTES, engine=None, cache=None,
+                    progress: bool = False) -> Iterator[Report]:
+    """Load, normalize and extract each report; a bad report becomes a warning and the batch goes on.
 
+    ``max_bytes`` caps one report's file size (None: no cap).
+    ``engine`` (kg.engine) says where extraction runs, serially here by default; reports come out
+    in file order whatever the engine. ``cache`` (kg.cache.ExtractCache) supplies reports whose
+    file and extractor are unchanged and keeps the newly extracted ones.
+    """
+    from .engine import Engine, Outcome, extract_one, quiet_jieba
+    from .load import find_reports
 
-def extract_reports(paths: Iterable[str | os.PathLike], stats: RunStats, warn: Warn) -> Iterator[Report]:
-    """Load, normalize and extract each report; a bad report becomes a warning and the batch goes on."""
-    from .extract import extract
-    from .load import find_reports, load
-    from .normalize import normalize
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not a warning
-    files = find_reports(list(paths))
+    quiet_jieba()  # later stages here may load its dictionary too
+    files = [str(p) for p in find_reports(list(paths))]
     stats.found = len(files)
+    keys = [cache.key(f, max_bytes) for f in files] if cache is not None else [None] * len(files)
+    stored = cache.keys() if cache is not None else set()
+    fresh = (engine or Engine()).run([f for f, k in zip(files, keys) if k is None or k not in stored], max_bytes)
+    bar = _progress_bar(len(files)) if progress else None
+    if bar is not None:
+        warn = _above(bar, warn)
     seen_ids: dict[str, str] = {}
-    for path in files:
-        try:
-            doc = load(path)
-        except ReportError as exc:
-            stats.skip(_reason(exc), str(path))
-            warn(str(exc))
-            continue
-        if doc.doc_id in seen_ids:
-            msg = (f"{path}: skipped, its doc_id {doc.doc_id!r} is already taken by {seen_ids[doc.doc_id]}; "
-                   "rename one of the files")
-            stats.skip("duplicate doc_id", str(path))
-            warn(msg)
-            continue
-        try:
-            report = extract(doc, normalize(doc.text))
-        except Exception as exc:  # one broken report must not stop a batch
-            stats.skip("internal error", str(path))
-            warn(f"{path}: skipped, extraction failed ({type(exc).__name__}: {exc}); please report this file")
-            continue
-        seen_ids[doc.doc_id] = str(path)
-        stats.read += 1
-        for w in report.warnings:
-            w = w if w.startswith(str(path)) else f"{path}: {w}"
-            stats.warnings.append(w)
-            warn(w)
-        yield report
+    try:
+        for path, key in zip(files, keys):
+            if key is not None and key in stored:
+                report = cache.get(key, path)
+                # A damaged entry was reported by the cache; extract the report here instead.
+                outcome = Outcome(path, report) if report is not None else extract_one(path, max_bytes)
+                if report is None and outcome.report is not None:
+                    cache.put(key, outcome.report)
+            else:
+                outcome = next(fresh)
+                if cache is not None and key is not None and outcome.report is not None:
+                    cache.put(key, outcome.report)
+            if bar is not None:
+                bar.update(1)
+            report = outcome.report
+            if report is None:
+                stats.skip(outcome.reason or "error", path)
+                warn(outcome.message or f"{path}: skipped")
+                continue
+            if report.doc_id in seen_ids:
+                msg = (f"{path}: skipped, its doc_id {report.doc_id!r} is already taken by {seen_ids[report.doc_id]}; "
+                       "rename one of the files")
+                stats.skip("duplicate doc_id", path)
+                warn(msg)
+                continue
+            seen_ids[report.doc_id] = path
+            stats.read += 1
+            for w in report.warnings:
+                w = w if w.startswith(path) else f"{path}: {w}"
+                stats.warnings.append(w)
+                warn(w)
+            yield report
+    finally:
+        if cache is not None:
+            stats.cached, stats.extracted = cache.hits, cache.misses
+            cache.commit()
+        else:
+            stats.extracted = stats.read
+        if bar is not None:
+            bar.close()
+
+
+def _progress_bar(total: int):
+    """A progress bar on stderr when it is a terminal, else None."""
+    import sys
+
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked only from a single-threaded driver
+    return tqdm(total=total, unit="report", file=sys.stderr, dynamic_ncols=True, leave=False)
+
+
+def _above(bar, warn: Warn) -> Warn:
+    """``warn`` printing above the progress bar rather than through it."""
+    def w(msg: str) -> None:
+        bar.clear()
+        warn(msg)
+        bar.refresh()
+    return w
 
 
 def report_lines(reports: Iterable[Report], *, with_text: bool = False) -> Iterator[str]:
@@ -118,11 +166,41 @@ def count(reports: list[Report], graph) -> dict[str, int]:
     return out
 
 
+def _without_gc(fn):
+    """``fn`` run with the cyclic garbage collector paused, then restored as it was.
+
+    A build holds millions of long-lived objects (records, graph attributes, triples) and makes
+    little cyclic garbage; every full collection would walk all of them again, which made graph
+    assembly's cost per report grow with the corpus.
+    """
+    @wraps(fn)
+    def run(*args, **kwargs):
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+    return run
+
+
+@_without_gc
 def build(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *, base_iri: str | None = None,
-          warn: Warn = lambda m: None) -> RunStats:
-    """Build the graph of every report under ``paths`` into ``out_dir``; outputs replace old ones atomically."""
+          warn: Warn = lambda m: None, max_bytes: int | None = MAX_REPORT_BYTES, jobs: int | None = None,
+          engine: str = "local", scheduler=None, cache: bool = True, progress: bool = False,
+          validate: bool = True) -> RunStats:
+    """Build the graph of every report under ``paths`` into ``out_dir``; outputs replace old ones atomically.
+
+    Extraction runs on ``jobs`` local processes (default: every core) or, with ``engine="dask"``,
+    on the Dask cluster at ``scheduler``; resolution and everything after it run here. With
+    ``cache``, reports extracted by an earlier build into the same folder are not extracted again.
+    The outputs are the same whatever the engine, the number of jobs or the cache held.
+    """
     from .assemble import assemble
-    from .export import DEFAULT_BASE_IRI, to_node_link_json, to_turtle, write_atomic
+    from .cache import ExtractCache
+    from .engine import make_engine
+    from .export import outputs, write_atomic
     from .render import render_html, view_model
     from .resolve import resolve
 
@@ -130,23 +208,56 @@ def build(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *, bas
     if out.exists() and not out.is_dir():
         raise OutputError(E_OUT_NOT_DIR.format(path=out))
     stats = RunStats()
-    reports = sorted(extract_reports(paths, stats, warn), key=lambda r: r.doc_id)
+    clock = partial(_timed, stats.timings)
+    with make_engine(engine, jobs=jobs, scheduler=scheduler) as runner, \
+            (ExtractCache(out, warn) if cache else nullcontext()) as store:
+        found = extract_reports(paths, stats, warn, max_bytes=max_bytes, engine=runner, cache=store,
+                                progress=progress)
+        with clock("extract"):
+            reports = sorted(found, key=lambda r: r.doc_id)
     if not reports:
         raise KgError(f"{', '.join(map(str, paths))}: no report could be read; see the warnings above")
-    resolution = resolve(reports)
-    graph = assemble(reports, resolution)
-    turtle = to_turtle(graph, reports, base_iri=base_iri or DEFAULT_BASE_IRI)
-    node_link = to_node_link_json(graph)
-    html = render_html(view_model(graph))
-    jsonl = "\n".join(report_lines(reports, with_text=True)) + "\n"
+    with clock("resolve"):
+        resolution = resolve(reports)
+    with clock("assemble"):
+        graph = assemble(reports, resolution)
+    with clock("graph files"):
+        files = outputs(graph, reports, base_iri=base_iri)
+    if validate:
+        from .validate import validate as check_shapes
+
+        with clock("validate"):
+            checked = check_shapes(files["graph.ttl"])
+        stats.validation = checked.to_json()
+        for w in checked.warnings():
+            stats.warnings.append(w)
+            warn(w)
+    with clock("html"):
+        html = render_html(view_model(graph))
+    with clock("jsonl"):
+        jsonl = "\n".join(report_lines(reports, with_text=True)) + "\n"
     stats.counts = count(reports, graph)
     stats.summary = resolution.summary()
     out.mkdir(parents=True, exist_ok=True)
+    for stale in out.rglob(".*.tmp"):  # write_atomic's temp files, left by a build that was killed
+        stale.unlink(missing_ok=True)
     # Everything is computed before the first write, so a failure leaves the old outputs whole.
-    write_atomic(out / "reports.jsonl", jsonl)
-    write_atomic(out / "graph.json", node_link)
-    write_atomic(out / "graph.ttl", turtle)
-    write_atomic(out / "graph.html", html)
-    write_atomic(out / "build-report.json",
-                 json.dumps(stats.to_json(), ensure_ascii=False, indent=1) + "\n")
+    with clock("write"):
+        write_atomic(out / "reports.jsonl", jsonl)
+        for rel, content in sorted(files.items()):
+            (out / rel).parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(out / rel, content)
+        write_atomic(out / "graph.html", html)
+        write_atomic(out / "build-report.json",
+                     json.dumps(stats.to_json(), ensure_ascii=False, indent=1) + "\n")
     return stats
+
+
+@contextmanager
+def _timed(timings: dict[str, float], stage: str):
+    """Add the block's wall time to ``timings[stage]``."""
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - t0

@@ -24,3 +24,20 @@ def graph(reports):
     from kg.resolve import resolve
 
     return assemble(reports, resolve(reports))
+
+
+@pytest.fixture(scope="session")
+def seed_reports():
+    """The reports in seeds/, extracted once per test session."""
+    from kg.pipeline import RunStats, extract_reports
+
+    return sorted(extract_reports([ROOT / "seeds"], RunStats(), lambda m: None), key=lambda r: r.doc_id)
+
+
+@pytest.fixture(scope="session")
+def seed_graph(seed_reports):
+    """The seed reports resolved and assembled."""
+    from kg.assemble import assemble
+    from kg.resolve import resolve
+
+    return assemble(seed_reports, resolve(seed_reports))

@@ -208,39 +208,87 @@ def _zip_bytes() -> bytes:
 
 
 @pytest.mark.parametrize(
-    ("name", "data", "words"),
+    ("name", "data", "words", "reason"),
     [
-        ("empty.txt", b"", "the file is empty"),
-        ("blank.txt", b"  \n\t\r\n  ", "the file is empty"),
-        ("bom-only.txt", b"\xef\xbb\xbf\n", "the file is empty"),
-        ("ideographic-space.txt", "\u3000\u3000\n".encode("utf-8"), "the file is empty"),
-        ("report.pdf.txt", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "binary data"),
-        ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary data"),
-        ("photo.txt", b"\xff\xd8\xff\xe0\x00\x10JFIF", "binary data"),
-        ("bundle.txt", _zip_bytes(), "binary data"),
-        ("page.html", gzip.compress("<p>会议</p>".encode("utf-8")), "binary data"),
-        ("noise.txt", random.Random(0).randbytes(4096), "binary data"),
-        ("nuls.txt", b"abc" + b"\x00" * 200 + b"def", "binary data"),
-        ("garbage.txt", b"report " + b"\x80" * 100, "encoding could not be determined"),
+        ("empty.txt", b"", "the file is empty", "empty"),
+        ("blank.txt", b"  \n\t\r\n  ", "the file is empty", "empty"),
+        ("bom-only.txt", b"\xef\xbb\xbf\n", "the file is empty", "empty"),
+        ("ideographic-space.txt", "\u3000\u3000\n".encode("utf-8"), "the file is empty", "empty"),
+        ("report.pdf.txt", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "binary data", "binary"),
+        ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary data", "binary"),
+        ("photo.txt", b"\xff\xd8\xff\xe0\x00\x10JFIF", "binary data", "binary"),
+        ("bundle.txt", _zip_bytes(), "binary data", "binary"),
+        ("page.html", gzip.compress("<p>会议</p>".encode("utf-8")), "binary data", "binary"),
+        ("noise.txt", random.Random(0).randbytes(4096), "binary data", "binary"),
+        ("nuls.txt", b"abc" + b"\x00" * 200 + b"def", "binary data", "binary"),
+        ("garbage.txt", b"report " + b"\x80" * 100, "encoding could not be determined", "undecodable"),
         ("scripts-only.html", b"<html><head><title>t</title></head><body><script>x()</script></body></html>",
-         "no article text"),
+         "no article text", "no text"),
     ],
 )
-def test_load_rejects_unusable_files(tmp_path, name, data, words):
+def test_load_rejects_unusable_files(tmp_path, name, data, words, reason):
     path = tmp_path / name
     path.write_bytes(data)
     with pytest.raises(ReportError) as caught:
         load(path)
     assert str(path) in str(caught.value)
     assert words in str(caught.value)
+    assert caught.value.reason == reason
 
 
-def test_load_unreadable_path_raises(tmp_path):
+def test_load_folder_fifo_and_dangling_link_are_refused_unread(tmp_path):
     folder = tmp_path / "folder.txt"
     folder.mkdir()
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)  # opening it for reading would wait for a writer forever
+    dangling = tmp_path / "gone.txt"
+    dangling.symlink_to(tmp_path / "nowhere.txt")
+    for path, reason, words in ((folder, "not a file", "not a regular file"), (fifo, "not a file", "not a regular file"),
+                                (dangling, "unreadable", "cannot be read")):
+        with pytest.raises(ReportError, match=words) as caught:
+            load(path)
+        assert str(path) in str(caught.value) and caught.value.reason == reason
+
+
+def test_load_size_limit(tmp_path):
+    path = tmp_path / "long.txt"
+    data = _seed_text(SEEDS[1]).encode("utf-8")
+    path.write_bytes(data)
+    assert load(path, max_bytes=len(data)).text == _seed_text(SEEDS[1])
+    with pytest.raises(ReportError, match="limit for one report") as caught:
+        load(path, max_bytes=len(data) - 1)
+    assert caught.value.reason == "too large" and f"{len(data):,} bytes" in str(caught.value)
+    assert load(path, max_bytes=None).text == _seed_text(SEEDS[1])
+
+
+def test_load_default_size_limit_refuses_a_dump_without_reading_it(tmp_path):
+    from kg.load import MAX_REPORT_BYTES
+
+    path = tmp_path / "dump.txt"
+    with open(path, "wb") as f:
+        f.truncate(MAX_REPORT_BYTES + 1)  # sparse: nothing is written, so nothing costly to read
+    with pytest.raises(ReportError) as caught:
+        load(path)
+    assert caught.value.reason == "too large"
+
+
+def test_load_file_without_read_permission(tmp_path, monkeypatch):
+    path = tmp_path / "locked.txt"
+    path.write_text("会议", encoding="utf-8")
+    path.chmod(0)
+    if os.geteuid() == 0:
+        # Root reads files whatever their mode: refuse the open as the kernel would for anyone else.
+        real_open = os.open
+
+        def refuse(name, *args, **kwargs):
+            if os.fspath(name) == str(path):
+                raise PermissionError(13, "Permission denied", str(path))
+            return real_open(name, *args, **kwargs)
+
+        monkeypatch.setattr(os, "open", refuse)
     with pytest.raises(ReportError, match="cannot be read") as caught:
-        load(folder)
-    assert str(folder) in str(caught.value)
+        load(path)
+    assert caught.value.reason == "unreadable"
 
 
 def test_looks_binary_accepts_text_in_any_supported_encoding():

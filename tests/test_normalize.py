@@ -265,3 +265,9 @@ def test_normalize_dev_county_lead_bytes_repaired():
     for stem, expected in (("d018", "?县长高寒"), ("d026", "开幕?县人民政府")):
         text = normalize(_require(DEV / f"{stem}.txt").read_text(encoding="utf-8")).text
         assert expected in text, stem
+
+
+def test_normalize_maps_variant_forms_t2s_leaves_alone():
+    norm = normalize("會議由副區長王玨主持，區委書記靑山出席並講話。")
+    assert "王珏" in norm.text and "青山" in norm.text
+    assert len(norm.text) == len(norm.original)
