@@ -136,17 +136,35 @@ def _simple(text: str) -> str:
     return "".join(table.get(c, c) for c in text)
 
 
-# The ranges of _is_cjk, as one pattern: counting with it runs in C, once per report.
-_CJK_RE = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\U00020000-\U0003134f]")
+# The complement of _is_cjk's ranges, in runs: a report is mostly CJK, so counting what lies between
+# the runs takes few matches, all found in C.
+_NON_CJK_RUN_RE = re.compile("[^\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\U00020000-\U0003134f]+")
+
+
+@lru_cache(maxsize=1)
+def _changed_res() -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+    """Character classes of what t2s changes: the BMP characters, and those beyond it (None if none).
+
+    Counting with them runs in C. They are kept apart because a class holding characters beyond the
+    BMP is searched as a list, which is slower than a lookup per character; the BMP class is a table.
+    """
+    chars = sorted(_char_map())
+    bmp = [c for c in chars if c <= "\uffff"]
+    astral = [c for c in chars if c > "\uffff"]
+    return (re.compile("[" + "".join(map(re.escape, bmp)) + "]"),
+            re.compile("[" + "".join(map(re.escape, astral)) + "]") if astral else None)
 
 
 def _traditional_share(text: str) -> float:
     """Share of CJK characters that t2s would change."""
-    table = _char_map()
-    cjk = len(_CJK_RE.findall(text))
+    cjk = len(text) - sum(map(len, _NON_CJK_RUN_RE.findall(text)))
     if not cjk:
         return 0.0
-    return sum(map(table.__contains__, text)) / cjk
+    bmp, astral = _changed_res()
+    changed = len(bmp.findall(text))
+    if astral is not None and max(text) > "\uffff":
+        changed += len(astral.findall(text))
+    return changed / cjk
 
 
 # --- GBK mojibake ---------------------------------------------------------------

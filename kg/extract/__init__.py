@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from ..records import (Directive, Document, DocumentRef, Meeting, NormalizedText, Organization, Participation,
                        Person, Report, Span)
@@ -11,8 +12,11 @@ from .dates import meeting_date
 from .text import sentences
 
 EXTRACTOR = "kg.extract.rules/1"
-MEETING_SAYS_RE = re.compile(r"(?:^|[。\s])(会议)(?:还|最后|同时|并)?(强调|要求|指出|号召|认为|提出)[,，:：]?")
-MEETING_STATEMENT_RE = re.compile(r"(?:^|[。\s])会议(?:还)?(?:传达|审议|听取|研究|通报|讨论|通过|学习|分析|总结|决定|以)")
+# 会议 at the start of the text or of a sentence. The check on what precedes comes after the word, so the
+# pattern starts with 会议 and the regex engine can skip ahead to it; a match starts at 会议 itself.
+_MEETING_AT_BREAK = r"会议(?<![^。\s]会议)"
+MEETING_SAYS_RE = re.compile(rf"({_MEETING_AT_BREAK})(?:还|最后|同时|并)?(强调|要求|指出|号召|认为|提出)[,，:：]?")
+MEETING_STATEMENT_RE = re.compile(rf"{_MEETING_AT_BREAK}(?:还)?(?:传达|审议|听取|研究|通报|讨论|通过|学习|分析|总结|决定|以)")
 
 
 def _speech_starts(text: str, mentions, episodes) -> list[tuple[int, int, str]]:
@@ -22,7 +26,7 @@ def _speech_starts(text: str, mentions, episodes) -> list[tuple[int, int, str]]:
     # A name that is the object of 学习/贯彻/宣讲… (宣讲习近平总书记…精神) neither speaks nor ends the speaker's lead.
     points = [(m.name_start, m.end, m.name) for m in mentions
               if not _meetings.OBJECT_OF_RE.search(text, max(0, m.start - 4), m.start)]
-    points += [(pm.start(1), pm.end(1), None) for pm in _meetings.PRONOUN_RE.finditer(text)]
+    points += [(pm.start(1), pm.end(1), None) for pm in _meetings.pronoun_speeches(text)]
     points.sort()
     nexts = [p[0] for p in points[1:]] + [len(text)]
     for (s, e, name), nxt in zip(points, nexts):
@@ -101,15 +105,17 @@ def extract(doc: Document, norm: NormalizedText) -> Report:
                            for n, v in persons.items())
 
     # Directives: speeches start at "X强调," and run until the next speech or meeting.
-    ep_index = [(ep.start, i) for i, ep in enumerate(episodes)]
+    # Episodes start in text order, so a directive belongs to the last one starting at or before it.
+    ep_starts = [ep.start for ep in episodes]
     starts = _speech_starts(text, mentions, episodes)
     for m in MEETING_SAYS_RE.finditer(text):
         starts.append((m.start(1), m.end(), "会议"))
-    stops = [ep.start for ep in episodes] + [m.start() for m in MEETING_STATEMENT_RE.finditer(text)]
+    # A statement stops the speech at the break before its 会议 (at 0 for a text that starts with it).
+    stops = [ep.start for ep in episodes] + [max(m.start() - 1, 0) for m in MEETING_STATEMENT_RE.finditer(text)]
     found = _directives.find_directives(text, sents, starts, stops)
     directive_records = []
     for d in found:
-        idx = max([i for st, i in ep_index if st <= d.start] or [0])
+        idx = max(bisect_right(ep_starts, d.start) - 1, 0)
         if not meetings:
             continue
         directive_records.append(Directive(d.speaker, idx, text[d.start:d.end].strip(), Span(d.start, d.end)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 from .lexicon import ANNIVERSARIES, NPC_TERMS, PARTY_CONGRESSES
 from .text import YEAR_RE, cn_number
@@ -34,6 +35,7 @@ def _cn_int(s: str) -> int:
     return total + (cn_number(s) if s else 0)
 
 
+@lru_cache(maxsize=16)  # asked once per year-less meeting of a report, with few distinct months
 def context_year(month: int | None, text: str) -> int | None:
     """A year fixed by events the report refers to: party congresses, NPC sessions, anniversaries."""
     for congress, (cy, cm) in PARTY_CONGRESSES.items():
@@ -55,11 +57,11 @@ def context_year(month: int | None, text: str) -> int | None:
     return None
 
 
-def infer_year(month: int, day: int, published: str | None, text: str) -> int | None:
-    """The year of a year-less date, from the publication date, years in the text, or context."""
-    if published:
-        py, pm, pd = (int(x) for x in published.split("-"))
-        return py if (month, day) <= (pm, pd) else py - 1
+# Every year-less meeting of a report asks about the same text; caching per report keeps a report
+# with many meetings linear in its length (the cache is small: it holds on to the texts).
+@lru_cache(maxsize=4)
+def _latest_year(text: str, planning: bool) -> int | None:
+    """The latest year the text names, a planned year counting as the one before when ``planning``."""
     years = []
     for m in YEAR_RE.finditer(text):
         around = text[max(0, m.start() - 3):m.start()] + text[m.end():m.end() + 3]
@@ -67,11 +69,20 @@ def infer_year(month: int, day: int, published: str | None, text: str) -> int | 
             continue
         year = int(m.group(1))
         # a year being planned (2024年工作思路) is the meeting's own in its first months, the next one late in a year
-        if month >= PLANNING_MONTH and PLAN_RE.match(text, m.end()):
+        if planning and PLAN_RE.match(text, m.end()):
             year -= 1
         years.append(year)
-    if years:
-        return max(years)
+    return max(years) if years else None
+
+
+def infer_year(month: int, day: int, published: str | None, text: str) -> int | None:
+    """The year of a year-less date, from the publication date, years in the text, or context."""
+    if published:
+        py, pm, pd = (int(x) for x in published.split("-"))
+        return py if (month, day) <= (pm, pd) else py - 1
+    year = _latest_year(text, month >= PLANNING_MONTH)
+    if year is not None:
+        return year
     return context_year(month, text)
 
 

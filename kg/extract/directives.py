@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from .text import Sentence
@@ -14,6 +15,7 @@ INSTRUCTION_START_RE = re.compile(
 SUBJECT_THEN_MUST_RE = re.compile(r"^[^,，。；;:：“”]{1,12}?(?:要|必须|务必|应当|应该)")
 HEADLINE_MAX = 36
 CLAUSE_SPLIT_RE = re.compile(r"[;；](?=要|必须)")
+MUST_RE = re.compile(r"要|必须|让我们|要求是")
 
 
 @dataclass(frozen=True)
@@ -38,9 +40,13 @@ def find_directives(text: str, sents: list[Sentence], speech_starts: list[tuple[
     """
     out: list[DirectiveSpan] = []
     bounds = sorted({p for p, _, _ in speech_starts} | set(stops) | {len(text)})
+    # Sentences come in text order without overlap, so both their starts and their ends ascend and
+    # the sentences of a speech are one slice, found by bisection rather than a scan per speech.
+    sent_starts = [s.start for s in sents]
+    sent_ends = [s.end for s in sents]
     for pos, lead_end, speaker in speech_starts:
-        end = next(b for b in bounds if b > pos)
-        body = [s for s in sents if s.end > lead_end and s.start < end]
+        end = bounds[bisect_right(bounds, pos)]
+        body = sents[bisect_right(sent_ends, lead_end):bisect_left(sent_starts, end)]
         if not body:
             continue
         # The first sentence starts after "X强调,".
@@ -62,9 +68,10 @@ def find_directives(text: str, sents: list[Sentence], speech_starts: list[tuple[
                 continue
             for a, b, _ in us:
                 s = text[a:b]
-                if first and not _is_instruction(s) and re.search(r"要|必须|让我们|要求是", s):
+                instruction = _is_instruction(s)
+                if first and not instruction and MUST_RE.search(s):
                     out.append(DirectiveSpan(speaker, a, b))
-                elif _is_instruction(s):
+                elif instruction:
                     pieces = [0] + [m.start() + 1 for m in CLAUSE_SPLIT_RE.finditer(s)] + [len(s)]
                     for x, y in zip(pieces, pieces[1:]):
                         if y > x:

@@ -20,6 +20,8 @@ BYLINE_RE = re.compile(
     rf"[\s:：/|]*(?:[{CJK}]{{2,12}}?(?:办公室|宣传部|融媒体中心|中心|局|委|站|社|台|处|科)[\s:：/|]+)?((?:(?!{CREDIT})[{CJK}](?:\s?[{CJK}]){{1,3}}(?:[\s、,，]+|$|(?=[)）】\]])))+)"
 )
 BREADCRUMB_RE = re.compile(r"^.*(?:当前位置|当前所在位置|您现在的位置|首页\s*[>＞»]).*$", re.M)
+# Words every breadcrumb holds: a page without any has none, and is not scanned line by line.
+BREADCRUMB_WORDS = ("当前", "您现在的位置", "首页")
 
 
 def published_date(text: str) -> str | None:
@@ -70,8 +72,9 @@ def bylines(text: str) -> tuple[list[str], list[tuple[int, int]]]:
                 found = True
         if found:
             spans.append((m.start(), m.end()))
-    for m in BREADCRUMB_RE.finditer(text):
-        spans.append((m.start(), m.end()))
+    if any(w in text for w in BREADCRUMB_WORDS):
+        for m in BREADCRUMB_RE.finditer(text):
+            spans.append((m.start(), m.end()))
     seen: list[str] = []
     for n in names:
         if n not in seen:

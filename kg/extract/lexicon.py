@@ -1,6 +1,8 @@
 """General vocabulary of Chinese government writing: surnames, posts, organs, role verbs."""
 from __future__ import annotations
 
+import re
+
 
 # Common Chinese surnames (the Hundred Family Surnames and modern frequency lists).
 SINGLE_SURNAMES = frozenset(
@@ -69,3 +71,28 @@ CJK = "\u4e00-\u9fff"
 def is_surname_start(s: str) -> bool:
     """True when ``s`` begins with a known surname (compound surnames included)."""
     return s[:2] in COMPOUND_SURNAMES or (bool(s) and s[0] in SINGLE_SURNAMES)
+
+
+def words_pattern(words) -> str:
+    """A pattern matching any of ``words``, the longest one where several fit, as a trie of groups.
+
+    It matches what an alternation of the words sorted longest first matches, but the regex engine
+    follows one branch per character instead of trying every word at every position.
+    """
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def build(node: dict) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        if "" not in node:
+            return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # Longer words first, then the word ending here: the empty branch comes last.
+        return "(?:" + "|".join(branches) + "|)"
+
+    return build(trie)

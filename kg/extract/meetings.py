@@ -9,7 +9,10 @@ from .persons import header_lists as find_header_lists
 from .text import DATE_RE, DAY_ONLY_RE, TIME_OF_DAY, Sentence, cn_number
 
 EVENT_RE = re.compile(r"主持召开|召开|举行|举办|开幕|闭幕|开赛|收听收看|会见|座谈|开展|启动")
-VISIT_RE = re.compile(r"调研|视察|宣讲|看望|慰问|考察|督导|检查指导|走访|察看|现场办公|(?:访问|拜访|到访|来访)(?!次数|量)")
+# Every branch starts with its word (the look-ahead repeated, not one group around the 访 words), so the
+# regex engine can skip ahead to the words' first characters.
+VISIT_RE = re.compile(r"调研|视察|宣讲|看望|慰问|考察|督导|检查指导|走访|察看|现场办公|"
+                      r"访问(?!次数|量)|拜访(?!次数|量)|到访(?!次数|量)|来访(?!次数|量)")
 # A date inside reported speech (X强调,5月6日…召开) is not a new meeting.
 SPEECH_BEFORE_RE = re.compile(r"(?:强调|指出|表示|要求|认为|说)[,，:：]")
 ROLE_HINT_RE = re.compile(r"主持|出席|参加|列席|参会")
@@ -54,6 +57,17 @@ ATTEND_AFTER_RE = re.compile(
 ATTEND_LATE_RE = re.compile(rf"^[,，、][^。；;:：]{{0,60}}?(?:{ATTEND_VERBS})")
 CHAIN_RE = re.compile(rf"^[^。；;]{{0,6}}?(?:会议)?[,，]?(?:并|和|及|后)[^。；;]{{0,24}}?({SPEAK_VERBS}|主持|(?:{ATTEND_VERBS}))")
 PRONOUN_RE = re.compile(rf"(?:^|[。；;,，\s])(他|她)(?:{ADVERB})(?:{SPEAK_VERBS})")
+
+
+def pronoun_speeches(text: str, start: int = 0, end: int | None = None) -> list[re.Match]:
+    """PRONOUN_RE's matches in ``text[start:end]``.
+
+    The pattern has no fixed first character for the regex engine to skip ahead to, so scanning is
+    costly; a text without either pronoun has no match and is not scanned.
+    """
+    if "他" not in text and "她" not in text:
+        return []
+    return list(PRONOUN_RE.finditer(text, start, len(text) if end is None else end))
 
 
 # A name that is the object of 学习/贯彻/宣讲… (传达学习张三同志…的讲话) takes no role.
@@ -326,7 +340,7 @@ def assign_roles(text: str, episodes: list[Episode], mentions: list[Mention],
             for m in (x for x in mentions if hl.start <= x.name_start < hl.end):
                 ep.roles.append((m.name, role, m.name_start, m.name_end, "、".join(m.titles)))
         # 他强调: the pronoun stands for the last person who spoke or chaired.
-        for pm in PRONOUN_RE.finditer(text, ep.start, ep.end):
+        for pm in pronoun_speeches(text, ep.start, ep.end):
             prior = [r for r in ep.roles if r[2] < pm.start(1) and r[1] in ("speaker", "chair")]
             if prior:
                 name, _, s, e, t = prior[-1]

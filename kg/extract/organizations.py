@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from .lexicon import CJK
+from .lexicon import CJK, words_pattern
 
 ORGAN_SUFFIXES = (
     "党工委", "管委会", "人大常委会", "人民政府", "政府党组", "党组", "政府", "政协", "纪委监委", "纪委", "监委", "纪工委",
@@ -19,9 +19,9 @@ KIND = (("党工委", "party"), ("党委", "party"), ("区委", "party"), ("县�
         ("人大", "congress"), ("政协", "cppcc"), ("管委会", "committee"),
         ("政府", "government"), ("国务院", "government"), ("办事处", "township"), ("街道", "township"),
         ("镇", "township"), ("乡", "township"), ("集团", "enterprise"), ("公司", "enterprise"))
-# The look-ahead on the suffixes' first characters spares trying every suffix at every position.
-_SUFFIX = (rf"(?=[{''.join(sorted({x[0] for x in ORGAN_SUFFIXES}))}])"
-           rf"({'|'.join(map(re.escape, sorted(ORGAN_SUFFIXES, key=len, reverse=True)))})(?![{CJK}]?[长员])")
+# A trie of the suffixes (longest first, as an alternation sorted by length would be) spares trying every
+# suffix at every position, and its first characters let a search skip ahead to where one may stand.
+_SUFFIX = rf"({words_pattern(ORGAN_SUFFIXES)})(?![{CJK}]?[长员])"
 ORG_RE = re.compile(rf"([{CJK}]{{0,8}}?){_SUFFIX}")
 # Where a suffix can end a name; no name starts more than 8 characters before the next such place.
 SUFFIX_AT_RE = re.compile(_SUFFIX)
@@ -34,7 +34,9 @@ NOT_IN_PLACE = frozenset("作出进到把在的了和与及对向为从全我本
 TOWN_SUFFIXES = ("镇", "乡", "街道", "办事处")
 # 乡村, 乡镇, 乡亲: 乡 and 镇 starting another word are not towns.
 TOWN_WORD_ENDS = frozenset("村镇亲里土情愁间长")
-_ZONE_KIND = r"(?=[经高新开示自县区市])(经济技术开发区|经开区|高新技术产业开发区|高新区|新区|开发区|示范区|自治县|县|区|市)"
+# No kind is the start of another, so the first that fits is the only one; starting with the alternation
+# (no look-ahead) lets a search skip ahead to the kinds' first characters.
+_ZONE_KIND = r"(经济技术开发区|经开区|高新技术产业开发区|高新区|新区|开发区|示范区|自治县|县|区|市)"
 ZONE_RE = re.compile(rf"([{CJK}]{{2,4}}?){_ZONE_KIND}")
 ZONE_KIND_AT_RE = re.compile(_ZONE_KIND)
 ZONE_RANK = {"经济技术开发区": 5, "经开区": 5, "高新技术产业开发区": 5, "高新区": 5, "新区": 4, "开发区": 4,
@@ -271,16 +273,23 @@ def _countable_places() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in index.items()}
 
 
+# What after a word makes it a city, province or region (then ``higher``) or a zone already named in full.
+_NOT_BARE = ("市", "省", "自治区", "区", "县")
+
+
 def _may_have_bare_place(text: str) -> bool:
-    """False when no countable place word occurs three times even as a substring.
+    """False when no countable place word occurs three times even as a substring, bare.
 
     A segmented word is one of its substring occurrences, so such a text cannot give
-    ``bare_place_zone`` a place, and its segmentation can be skipped.
+    ``bare_place_zone`` a place, and its segmentation can be skipped. Nor can a word the text
+    also writes as a city, province, district or county (a counted word is one the segmentation
+    tagged as a place, so those substring tests rule it out exactly as ``bare_place_zone`` does).
     """
     index = _countable_places()
     # str.count counts non-overlapping occurrences, as many as any segmentation can hold.
     grams = Counter(map(operator.add, text, text[1:]))
-    return any(text.count(w) >= 3 for gram, n in grams.items() if n >= 3 for w in index.get(gram, ()))
+    return any(text.count(w) >= 3 and not any(w + level in text for level in _NOT_BARE)
+               for gram, n in grams.items() if n >= 3 for w in index.get(gram, ()))
 
 
 def referenced_works(text: str) -> list[tuple[str, int, int]]:

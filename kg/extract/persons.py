@@ -6,14 +6,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .lexicon import (COMPOUND_SURNAMES, FUNCTION_SURNAMES, NAME_FOLLOWERS, POSTS, ROLE_VERBS, SHORT_NAME_ENDS,
-                      SINGLE_SURNAMES, VISIT_VERBS, is_surname_start)
+                      SINGLE_SURNAMES, VISIT_VERBS, is_surname_start, words_pattern)
 from .text import is_cjk
 
-# Each alternation is led by a class of its first characters, which rules most positions out at once.
-POST_RE = re.compile(f"(?=[{''.join(sorted({p[0] for p in POSTS}))}])(?:{'|'.join(map(re.escape, POSTS))})")
+# Word lists are tries (words_pattern), which try one branch per character rather than every word. One
+# that is searched for starts with the trie itself, whose first characters let the regex engine skip
+# ahead to where one stands; one that is matched at a position starts with a class of its first
+# characters, which rules most positions out at once.
+POST_RE = re.compile(words_pattern(POSTS))
 TITLE_END_RE = re.compile(f"(?:{'|'.join(map(re.escape, POSTS))})$")
-FOLLOWER_RE = re.compile(f"(?=[{''.join(sorted({w[0] for w in NAME_FOLLOWERS}))}])"
-                         f"(?:{'|'.join(map(re.escape, NAME_FOLLOWERS))})")
+FOLLOWER_RE = re.compile(f"(?=[{''.join(sorted({w[0] for w in NAME_FOLLOWERS}))}])" + words_pattern(NAME_FOLLOWERS))
 _ROLE_WORDS = sorted({v for vs in ROLE_VERBS.values() for v in vs} | set(VISIT_VERBS), key=len, reverse=True)
 # 作 alone is a speech verb (作报告) only when it does not start 作风, 作为, 作用…
 ROLE_VERB_RE = re.compile(f"(?=[{''.join(sorted({w[0] for w in _ROLE_WORDS}))}])(?:" + "|".join(
@@ -27,10 +29,18 @@ TITLE_JUNK_RE = re.compile(
 SEPARATORS = frozenset("、,，;；:：。！？!?()（）“”\"'《》|·•◆■●【】[]")
 
 
-# Where a clause may begin with a name: after punctuation or space, on a surname's first character.
-CLAUSE_START_RE = re.compile(
-    "(?:^|(?<=[" + re.escape("".join(sorted(SEPARATORS))) + r"\s]))(?=["
-    + "".join(sorted(SINGLE_SURNAMES | {c[0] for c in COMPOUND_SURNAMES})) + "])", re.M)
+# Where a clause may begin with a name (after punctuation or space, on a surname's first character) and a
+# role verb follows two to four characters on: most clause starts have none, and ruling them out in one
+# pass spares the costly name test at each. The pattern starts with the surname character, checking what
+# precedes it after, so that the regex engine can skip ahead to surname characters.
+SUBJECT_START_RE = re.compile(
+    "[" + "".join(sorted(SINGLE_SURNAMES | {c[0] for c in COMPOUND_SURNAMES})) + "]"
+    "(?<![^" + re.escape("".join(sorted(SEPARATORS))) + r"\s](?s:.))"  # at the start or after a separator
+    "(?=(?s:.){1,3}?(?:" + ROLE_VERB_RE.pattern + "))")
+
+
+# A run of CJK unified ideographs, matched in one call rather than tested character by character.
+HAN_RUN_RE = re.compile("[\u4e00-\u9fff]+")
 
 
 def is_separator(ch: str) -> bool:
@@ -42,8 +52,7 @@ POSTFIX_TITLES = ("总书记", "书记", "副书记", "省长", "副省长", "�
                   "副部长", "常委", "组长", "处长", "厅长", "教授")
 # A post-posed title is not one when it goes on as a longer word (书记处, 主席团, 主任委员).
 POST_COMPOUND_RE = re.compile("处|团|会|办|室|组|级|助理|委员|职|位|岗|台")
-POSTFIX_RE = re.compile(f"(?=[{''.join(sorted({p[0] for p in POSTFIX_TITLES}))}])"
-                        f"(?:{'|'.join(map(re.escape, sorted(POSTFIX_TITLES, key=len, reverse=True)))})")
+POSTFIX_RE = re.compile(words_pattern(POSTFIX_TITLES))
 # Words a name may directly follow when no title precedes it.
 LEFT_WORDS = ("学习", "传达", "贯彻", "落实", "听取", "陪同", "会见", "欢迎", "感谢", "邀请", "同", "在", "对", "向",
               "和", "与", "及", "了", "的", "由", "请", "受", "经", "据", "代表", "委托", "批示", "看望", "并", "是")
@@ -68,6 +77,9 @@ COLLECTIVE_START = ("各", "全体", "有关", "相关", "部分", "其他", "�
 ROLE_HEADER_RE = re.compile(
     r"(?:^|(?<=[\s。；;,，]))(?:一同|同时|共同|应邀)?(主持人|主持|出席|参会|参加|列席|与会|陪同|请假|缺席)"
     r"(?:会议|会见|会谈|座谈|活动)?的?(?:人员|领导|同志|人)?还?有?(?:[ \t\u3000]*[:：]|(?<=的有)|(?<=还有))", re.M)
+# The words a role header can start with. The header pattern has no fixed first character for the regex
+# engine to skip ahead to, so headers are looked for only where one of these stands.
+ROLE_HEADER_START_RE = re.compile(r"一同|同时|共同|应邀|主持|出席|参会|参加|列席|与会|陪同|请假|缺席")
 LIST_TOKEN_RE = re.compile(r"[\u4e00-\u9fff]+")
 LIST_GAP = frozenset(" \t\u3000\xa0、,，")
 
@@ -116,10 +128,26 @@ def _list_line(text: str, i: int, end: int) -> tuple[list[tuple[str, int, int]],
     return names, i, True
 
 
+def _role_headers(text: str):
+    """``ROLE_HEADER_RE.finditer(text)``, trying the pattern only where a header's first word stands.
+
+    Each header starts with such a word, and the first position that matches is the one finditer
+    takes; a match at a position sees the text before it, as a scan would.
+    """
+    pos = 0
+    while (c := ROLE_HEADER_START_RE.search(text, pos)) is not None:
+        hm = ROLE_HEADER_RE.match(text, c.start())
+        if hm is None:
+            pos = c.start() + 1
+            continue
+        yield hm
+        pos = hm.end()
+
+
 def header_lists(text: str) -> list[HeaderList]:
     """Lists of names under role headers; a list goes on over lines that hold nothing but names."""
     out: list[HeaderList] = []
-    for hm in ROLE_HEADER_RE.finditer(text):
+    for hm in _role_headers(text):
         names, i, done = _list_line(text, hm.end(), len(text))
         while not done:
             nl = text.find("\n", i + 1)
@@ -209,7 +237,7 @@ def name_at(text: str, pos: int, known: frozenset[str] | set[str] = frozenset(),
     fallback = 0
     for n in lengths:
         cand = text[pos:pos + n]
-        if len(cand) < n or not all("\u4e00" <= c <= "\u9fff" for c in cand):
+        if len(cand) < n or not HAN_RUN_RE.fullmatch(cand):
             continue
         if cand in known:
             return n
@@ -369,7 +397,7 @@ def find_mentions(text: str, excluded: list[tuple[int, int]] = (),
                 break
 
     # 3. Subjects of role verbs at the start of a clause (洪海表示, 胡心田主持召开).
-    for sm in CLAUSE_START_RE.finditer(text):
+    for sm in SUBJECT_START_RE.finditer(text):
         i = sm.start()
         n = name_at(text, i, strict=True)
         if n and ROLE_VERB_RE.match(text, i + n):
@@ -429,8 +457,10 @@ def _extend_lists(text, found, known, free, add) -> None:
 def _add_known(text, found, known, add) -> None:
     """Later mentions of names already found."""
     for name in sorted(known, key=len, reverse=True):
-        for mm in re.finditer(re.escape(name), text):
-            s, e = mm.start(), mm.end()
+        # str.find, not a pattern per name: names differ from report to report, so each would be compiled afresh.
+        s = -len(name)
+        while (s := text.find(name, s + len(name))) >= 0:
+            e = s + len(name)
             if s in found or not right_boundary(text, e):
                 continue
             if (len(name) < 3 and s and is_cjk(text[s - 1]) and not _left_ok(text, s)

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 
 SENTENCE_END = "。！？!?"
-# A paragraph break: a newline, or the run of spaces scraped pages leave between paragraphs.
-PARAGRAPH_RE = re.compile(r"\n+|(?<=[。！？!?”:：|])[ \u3000\xa0]+")
+# A paragraph break: newlines, or the run of spaces scraped pages leave between paragraphs (after a
+# sentence's end). Starting with the class of the break's first characters, and checking what precedes
+# a space after it, lets the regex engine skip ahead to white space.
+PARAGRAPH_RE = re.compile(r"[\n \u3000\xa0](?:(?<=\n)\n*|(?<=[。！？!?”:：|][ \u3000\xa0])[ \u3000\xa0]*)")
 SENTENCE_RE = re.compile(rf"[^{SENTENCE_END}\n]+(?:[{SENTENCE_END}]+[”’」』]?)?")
 
 DATE_RE = re.compile(
@@ -58,14 +60,14 @@ def sentences(text: str) -> list[Sentence]:
     pos = 0
     for brk in list(PARAGRAPH_RE.finditer(text)) + [None]:
         end = brk.start() if brk else len(text)
-        chunk = text[pos:end]
-        for m in SENTENCE_RE.finditer(chunk):
+        # SENTENCE_RE looks neither ahead nor behind, so scanning within the bounds is scanning a copy.
+        for m in SENTENCE_RE.finditer(text, pos, end):
             s = m.group()
             stripped = s.strip()
             if not stripped:
                 continue
             lead = len(s) - len(s.lstrip())
-            start = pos + m.start() + lead
+            start = m.start() + lead
             out.append(Sentence(start, start + len(stripped), stripped, para))
         para += 1
         if brk:
