@@ -148,6 +148,15 @@ def report_lines(reports: Iterable[Report], *, with_text: bool = False) -> Itera
         yield json.dumps(r.to_json(with_text=with_text), ensure_ascii=False, sort_keys=False)
 
 
+def _lines(lines: Iterable[str]) -> Iterator[str]:
+    """``"\\n".join(lines) + "\\n"`` in pieces."""
+    sep = ""
+    for line in lines:
+        yield sep + line
+        sep = "\n"
+    yield "\n"
+
+
 def count(reports: list[Report], graph) -> dict[str, int]:
     """Per-stage counts for the run report."""
     types = Counter(data.get("type") for _, data in graph.nodes(data=True))
@@ -200,7 +209,8 @@ def build(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *, bas
     from .assemble import assemble
     from .cache import ExtractCache
     from .engine import make_engine
-    from .export import outputs, write_atomic
+    from .export import StagedOutputs, output_chunks
+    from .rdf import DEFAULT_BASE_IRI, triples
     from .render import render_html, view_model
     from .resolve import resolve
 
@@ -222,34 +232,47 @@ def build(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *, bas
     with clock("assemble"):
         graph = assemble(reports, resolution)
     with clock("graph files"):
-        files = outputs(graph, reports, base_iri=base_iri)
+        rdf_triples = triples(graph, reports, base_iri or DEFAULT_BASE_IRI)
     if validate:
-        from .validate import validate as check_shapes
+        from .validate import validate_triples
 
         with clock("validate"):
-            checked = check_shapes(files["graph.ttl"])
+            checked = validate_triples(rdf_triples)
         stats.validation = checked.to_json()
         for w in checked.warnings():
             stats.warnings.append(w)
             warn(w)
-    with clock("html"):
-        html = render_html(view_model(graph))
-    with clock("jsonl"):
-        jsonl = "\n".join(report_lines(reports, with_text=True)) + "\n"
     stats.counts = count(reports, graph)
     stats.summary = resolution.summary()
+    created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     for stale in out.rglob(".*.tmp"):  # write_atomic's temp files, left by a build that was killed
         stale.unlink(missing_ok=True)
-    # Everything is computed before the first write, so a failure leaves the old outputs whole.
-    with clock("write"):
-        write_atomic(out / "reports.jsonl", jsonl)
-        for rel, content in sorted(files.items()):
-            (out / rel).parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(out / rel, content)
-        write_atomic(out / "graph.html", html)
-        write_atomic(out / "build-report.json",
-                     json.dumps(stats.to_json(), ensure_ascii=False, indent=1) + "\n")
+    # Each output goes to a temp file as soon as it is made, so only one is in memory at a time; the
+    # temp files replace the old outputs only once all are written, so a failure leaves the old ones whole.
+    try:
+        with StagedOutputs() as staged:
+            with clock("jsonl"):
+                staged.write(out / "reports.jsonl", _lines(report_lines(reports, with_text=True)))
+            with clock("graph files"):
+                for rel, content in output_chunks(graph, reports, base_iri=base_iri, rdf_triples=rdf_triples):
+                    (out / rel).parent.mkdir(parents=True, exist_ok=True)
+                    staged.write(out / rel, content)
+                del rdf_triples  # the last reference: the triples go before the HTML is made
+            with clock("html"):
+                staged.write(out / "graph.html", render_html(view_model(graph)))
+            staged.write(out / "build-report.json",
+                         json.dumps(stats.to_json(), ensure_ascii=False, indent=1) + "\n")
+            with clock("write"):
+                staged.commit()
+    except BaseException:
+        if created:  # leave no empty output folder behind either
+            for folder in (out / "texts", out):
+                try:
+                    folder.rmdir()
+                except OSError:
+                    pass
+        raise
     return stats
 
 

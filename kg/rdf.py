@@ -12,7 +12,6 @@ import hashlib
 import json
 import logging
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Sequence
@@ -97,6 +96,20 @@ def literal(value: str, *, lang: str | None = None, datatype: str | None = None)
     return text
 
 
+_UNESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
+_SHORT = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", '"': '"', "\\": "\\", "'": "'"}
+
+
+def unescape(text: str) -> str:
+    """The text of an N-Triples string literal's body: literal()'s escapes undone."""
+    def one(m: re.Match) -> str:
+        e = m[1]
+        return chr(int(e[1:], 16)) if e[0] in "uU" and len(e) > 1 else _SHORT[e]
+
+    return _UNESCAPE.sub(one, text) if "\\" in text else text
+
+
+@lru_cache(maxsize=1 << 16)
 def integer(value: int, datatype: str = XSD_INTEGER) -> str:
     return f'"{int(value)}"^^<{datatype}>'
 
@@ -392,15 +405,30 @@ class _Builder:
         self.concepts: set[str] = set()
         self.pinyin = pinyin_function()
         self.orgs = organizations_by_doc(graph)
+        self.report_iris: dict[str, str] = {}
+        self.text_iris: dict[str, str] = {}
 
     def add(self, s: str, p: str, o: str) -> None:
         self.out.append((s, p, o))
+
+    # Terms that recur in many triples are made once and shared, which keeps a million triples small.
+    def report_iri(self, doc_id: str) -> str:
+        out = self.report_iris.get(doc_id)
+        if out is None:
+            out = self.report_iris[doc_id] = iri(self.iris.report(doc_id))
+        return out
+
+    def text_iri(self, doc_id: str) -> str:
+        out = self.text_iris.get(doc_id)
+        if out is None:
+            out = self.text_iris[doc_id] = iri(self.iris.text(doc_id))
+        return out
 
     def zh(self, text: str) -> str:
         return literal(text, lang=LANG)
 
     def derived(self, s: str, doc_id: str) -> None:
-        self.add(s, PROV_wasDerivedFrom, iri(self.iris.report(doc_id)))
+        self.add(s, PROV_wasDerivedFrom, self.report_iri(doc_id))
 
     def text_span(self, s: str, doc_id: str, start: int, end: int, quote: str | None = None) -> None:
         """Attach the passage as an oa:SpecificResource with position and quote selectors over the text file."""
@@ -411,7 +439,7 @@ class _Builder:
         add = self.out.append
         add((s, KG_textSpan, sr))
         add((sr, A, OA_SpecificResource))
-        add((sr, OA_hasSource, iri(self.iris.text(doc_id))))
+        add((sr, OA_hasSource, self.text_iri(doc_id)))
         add((sr, OA_hasSelector, pos))
         add((sr, OA_hasSelector, q))
         add((pos, A, OA_TextPositionSelector))
@@ -472,7 +500,7 @@ class _Builder:
     def report(self, nid: str, s: str, a: dict[str, Any]) -> None:
         doc_id = a["doc_id"]
         text = self.texts.get(doc_id, "")
-        t = iri(self.iris.text(doc_id))
+        t = self.text_iri(doc_id)
         self.add(s, A, SCHEMA_NewsArticle)
         self.add(s, SCHEMA_identifier, literal(doc_id))
         published = date_value(a.get("published"))
@@ -569,7 +597,7 @@ class _Builder:
         for short in a.get("short_names", []):
             self.add(s, SKOS_altLabel, self.zh(short))
         for doc in a.get("reports", []):
-            self.add(iri(self.iris.report(doc)), SCHEMA_about, s)
+            self.add(self.report_iri(doc), SCHEMA_about, s)
         self.sources(s, a)
 
     def document(self, nid: str, s: str, a: dict[str, Any]) -> None:
@@ -584,7 +612,7 @@ class _Builder:
         self.add(s, A, KG_Directive)
         self.add(s, A, SCHEMA_Quotation)
         self.add(s, SCHEMA_text, self.zh(a["text"]))
-        self.add(s, SCHEMA_isBasedOn, iri(self.iris.report(a["doc_id"])))
+        self.add(s, SCHEMA_isBasedOn, self.report_iri(a["doc_id"]))
         if a.get("collective"):
             self.add(s, KG_collective, literal("true", datatype=XSD_BOOLEAN))
         self.derived(s, a["doc_id"])
@@ -642,27 +670,45 @@ def text_path(doc_id: str) -> str:
 
 def triples(graph: nx.MultiDiGraph, reports: Sequence[Report], base_iri: str = DEFAULT_BASE_IRI) -> list[Triple]:
     """The graph's RDF triples as N-Triples term strings, without duplicates, in canonical order."""
-    return canonical(_Builder(graph, reports, check_base_iri(base_iri)).build())
+    rows = _Builder(graph, reports, check_base_iri(base_iri)).build()
+    by_subject = _by_subject(rows)
+    rows.clear()  # the groups hold the same tuples; the list of them is a million slots
+    return _ordered(by_subject)
 
 
 def canonical(rows: Iterable[Triple]) -> list[Triple]:
     """Triples without duplicates, grouped by subject (``<x`` before its fragments ``<x#...``), rdf:type
     first in each group, then by predicate and object; the order every writer uses.
 
-    Sorting subjects, then each subject's few (predicate, object) pairs, is several times faster than
-    sorting a million triples by a composite key.
+    Sorting subjects, then each subject's few triples, is several times faster than sorting a million
+    triples by a composite key.
     """
-    by_subject: defaultdict[str, list[tuple[str, str]]] = defaultdict(list)
-    for s, p, o in rows:
-        by_subject[s].append((p, o))
+    return _ordered(_by_subject(map(tuple, rows)))
+
+
+def _by_subject(rows: Iterable[Triple]) -> dict[str, list[Triple]]:
+    by_subject: dict[str, list[Triple]] = {}
+    get = by_subject.get
+    for t in rows:
+        group = get(t[0])
+        if group is None:
+            by_subject[t[0]] = [t]
+        else:
+            group.append(t)
+    return by_subject
+
+
+def _ordered(by_subject: dict[str, list[Triple]]) -> list[Triple]:
+    """The groups' triples in canonical order: the triple tuples themselves, not copies of them."""
     out: list[Triple] = []
     extend = out.extend
     for s in sorted(by_subject, key=_subject_key):
-        pairs = sorted(set(by_subject[s]))
-        types = [po for po in pairs if po[0] == A]
-        if types and len(types) != len(pairs):
-            pairs = types + [po for po in pairs if po[0] != A]
-        extend([(s, p, o) for p, o in pairs])
+        group = by_subject.pop(s)
+        group = sorted(set(group)) if len(group) > 1 else group
+        types = [t for t in group if t[1] == A]
+        if types and len(types) != len(group):
+            group = types + [t for t in group if t[1] != A]
+        extend(group)
     return out
 
 
@@ -672,5 +718,5 @@ def _subject_key(s: str) -> str:
 
 __all__ = [
     "DEFAULT_BASE_IRI", "Attestation", "Iris", "Triple", "attestations", "check_base_iri", "date_value",
-    "integer", "iri", "iri_segment", "literal", "organizations_by_doc", "text_path", "triples",
+    "integer", "iri", "iri_segment", "literal", "unescape", "organizations_by_doc", "text_path", "triples",
 ]

@@ -2,36 +2,40 @@
 from __future__ import annotations
 
 import json
-import re
-from typing import Any, Iterable
+from functools import lru_cache
+from json.encoder import encode_basestring as _json_str  # the string encoder of ensure_ascii=False
+from typing import Iterable, Iterator
 
-from kg.rdf import A, Triple, canonical
-from kg.turtle import Abbreviator
+from kg.rdf import A, Triple, canonical, unescape
+from kg.turtle import CHUNK, Abbreviator
 from kg.vocab import PREFIXES
 
-_UNESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
-_SHORT = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", '"': '"', "\\": "\\", "'": "'"}
 
-
-def _unescape(text: str) -> str:
-    def one(m: re.Match) -> str:
-        e = m[1]
-        return chr(int(e[1:], 16)) if e[0] in "uU" and len(e) > 1 else _SHORT[e]
-
-    return _UNESCAPE.sub(one, text) if "\\" in text else text
-
-
-def _value(term: str, ab: Abbreviator) -> dict[str, Any]:
+def _value(term: str, ab: Abbreviator) -> str:
+    """A term as the JSON text of its JSON-LD value object, keys sorted as json.dumps(sort_keys=True) puts them."""
     if term[0] == "<":
-        return {"@id": term[1:-1]}
+        return '{"@id": ' + _json_str(term[1:-1]) + "}"
     end = term.rfind('"')
-    out: dict[str, Any] = {"@value": _unescape(term[1:end])}
+    value = _json_str(unescape(term[1:end]))
     rest = term[end + 1:]
     if rest.startswith("@"):
-        out["@language"] = rest[1:]
-    elif rest.startswith("^^"):
-        out["@type"] = ab.iri(rest[2:]).strip("<>")
-    return out
+        return '{"@language": ' + _json_str(rest[1:]) + ', "@value": ' + value + "}"
+    if rest.startswith("^^"):
+        return '{"@type": ' + _json_str(ab.iri(rest[2:]).strip("<>")) + ', "@value": ' + value + "}"
+    return '{"@value": ' + value + "}"
+
+
+def _node(subject: str, members: dict[str, list[str]]) -> str:
+    """A node object as json.dumps(ensure_ascii=False, sort_keys=True) writes it; ``members`` holds JSON texts."""
+    parts = [(key, f"[{', '.join(values)}]") for key, values in members.items()]
+    parts.append(("@id", _json_str(subject[1:-1])))
+    parts.sort()
+    return "{" + ", ".join([f"{_key_text(key)}: {text}" for key, text in parts]) + "}"
+
+
+@lru_cache(maxsize=1024)
+def _key_text(key: str) -> str:
+    return _json_str(key)
 
 
 def jsonld(triples: Iterable[Triple], prefixes: dict[str, str] = PREFIXES, *, ordered: bool = False) -> str:
@@ -39,8 +43,14 @@ def jsonld(triples: Iterable[Triple], prefixes: dict[str, str] = PREFIXES, *, or
 
     ``ordered``: the triples are already in kg.rdf.canonical order, as kg.rdf.triples returns them.
     """
+    return "".join(jsonld_chunks(triples, prefixes, ordered=ordered))
+
+
+def jsonld_chunks(triples: Iterable[Triple], prefixes: dict[str, str] = PREFIXES, *,
+                  ordered: bool = False) -> Iterator[str]:
+    """The text of jsonld() in pieces of some thousand node objects, so a large graph is never one string."""
     ab = Abbreviator(prefixes)
-    compact = {}
+    compact: dict[str, str] = {}
 
     def key(p: str) -> str:
         out = compact.get(p)
@@ -48,22 +58,33 @@ def jsonld(triples: Iterable[Triple], prefixes: dict[str, str] = PREFIXES, *, or
             out = compact[p] = ab.iri(p).strip("<>")
         return out
 
-    lines = []
-    node: dict[str, Any] = {}
+    context = json.dumps(dict(prefixes), ensure_ascii=False, sort_keys=True)
+    lines = ['{"@context": ' + context + ',\n"@graph": [\n']
+    sep = ""  # before each node object but the first
+    members: dict[str, list[str]] = {}
     subject = None
     for s, p, o in (triples if ordered else canonical(triples)):
         if s != subject:
-            if node:
-                lines.append(json.dumps(node, ensure_ascii=False, sort_keys=True))
-            node, subject = {"@id": s[1:-1]}, s
+            if subject is not None:
+                lines.append(sep + _node(subject, members))
+                sep = ",\n"
+                if len(lines) >= CHUNK:
+                    yield "".join(lines)
+                    lines.clear()
+            members, subject = {}, s
         if p == A:
-            node.setdefault("@type", []).append(key(o))
+            k, v = "@type", _json_str(key(o))
         else:
-            node.setdefault(key(p), []).append(_value(o, ab))
-    if node:
-        lines.append(json.dumps(node, ensure_ascii=False, sort_keys=True))
-    context = json.dumps(dict(prefixes), ensure_ascii=False, sort_keys=True)
-    return '{"@context": ' + context + ',\n"@graph": [\n' + ",\n".join(lines) + "\n]}\n"
+            k, v = key(p), _value(o, ab)
+        values = members.get(k)
+        if values is None:
+            members[k] = [v]
+        else:
+            values.append(v)
+    if subject is not None:
+        lines.append(sep + _node(subject, members))
+    lines.append("\n]}\n")
+    yield "".join(lines)
 
 
-__all__ = ["jsonld"]
+__all__ = ["jsonld", "jsonld_chunks"]

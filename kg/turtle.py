@@ -6,12 +6,13 @@ sorts once and streams, so a million triples take seconds and equal input gives 
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from kg.rdf import A, Triple, canonical
 from kg.vocab import PREFIXES
 
 INDENT = "    "
+CHUNK = 8192  # pieces joined per yielded chunk
 # A local name safe in every Turtle parser: no escapes, no trailing dot, no leading digit or hyphen.
 _LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
@@ -50,6 +51,12 @@ def turtle(triples: Iterable[Triple], prefixes: dict[str, str] = PREFIXES, *, or
 
     ``ordered``: the triples are already in kg.rdf.canonical order, as kg.rdf.triples returns them.
     """
+    return "".join(turtle_chunks(triples, prefixes, ordered=ordered))
+
+
+def turtle_chunks(triples: Iterable[Triple], prefixes: dict[str, str] = PREFIXES, *,
+                  ordered: bool = False) -> Iterator[str]:
+    """The text of turtle() in pieces of some thousand triples, so a large graph is never one string."""
     ab = Abbreviator(prefixes)
     term, iri_of = ab.term, ab.iri
     out = ["\n".join(f"@prefix {p}: <{ns}> ." for p, ns in prefixes.items())]
@@ -58,6 +65,9 @@ def turtle(triples: Iterable[Triple], prefixes: dict[str, str] = PREFIXES, *, or
         if s != subject:
             if subject is not None:
                 out.append(" .")
+                if len(out) >= CHUNK:
+                    yield "".join(out)
+                    out.clear()
             out.append(f"\n\n{iri_of(s)} {iri_of(p)} {term(o)}")
             subject, predicate = s, p
         elif p != predicate:
@@ -68,7 +78,7 @@ def turtle(triples: Iterable[Triple], prefixes: dict[str, str] = PREFIXES, *, or
     if subject is not None:
         out.append(" .")
     out.append("\n")
-    return "".join(out)
+    yield "".join(out)
 
 
 def ntriples(triples: Iterable[Triple], *, ordered: bool = False) -> str:
@@ -76,4 +86,4 @@ def ntriples(triples: Iterable[Triple], *, ordered: bool = False) -> str:
     return "".join([f"{s} {p} {o} .\n" for s, p, o in (triples if ordered else canonical(triples))])
 
 
-__all__ = ["Abbreviator", "turtle", "ntriples"]
+__all__ = ["Abbreviator", "turtle", "turtle_chunks", "ntriples"]

@@ -20,8 +20,8 @@ from rdflib.namespace import RDF, XSD
 from kg.assemble import assemble
 from kg.errors import KgError, OutputError
 from kg.export import (
-    date_literal, iri_segment, outputs, text_files, to_graphml, to_jsonld, to_node_link_json, to_rdf, to_turtle,
-    write_atomic,
+    StagedOutputs, date_literal, iri_segment, output_chunks, outputs, text_files, to_graphml, to_jsonld,
+    to_node_link_json, to_rdf, to_turtle, write_atomic,
 )
 from kg.rdf import text_path
 from kg.resolve import resolve
@@ -343,6 +343,37 @@ def test_export_write_atomic_replaces_and_leaves_no_temp(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_export_write_atomic_joins_chunks(tmp_path):
+    write_atomic(tmp_path / "out.txt", iter(["新", "", "内容\n"] * 3))
+    assert (tmp_path / "out.txt").read_text(encoding="utf-8") == "新内容\n" * 3
+
+
+def test_export_staged_outputs_replace_nothing_until_commit(tmp_path):
+    old = tmp_path / "a.ttl"
+    old.write_text("old", encoding="utf-8")
+    with StagedOutputs() as staged:
+        staged.write(old, "new")
+        staged.write(tmp_path / "b.json", iter(["{", "}"]))
+        assert old.read_text(encoding="utf-8") == "old" and not (tmp_path / "b.json").exists()
+    # left without commit: the old file stays, the temp files go
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.ttl"] and old.read_text(encoding="utf-8") == "old"
+    with StagedOutputs() as staged:
+        staged.write(old, "new")
+        staged.write(tmp_path / "b.json", iter(["{", "}"]))
+        staged.commit()
+    assert old.read_text(encoding="utf-8") == "new" and (tmp_path / "b.json").read_text(encoding="utf-8") == "{}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.ttl", "b.json"]
+
+
+def test_export_output_chunks_join_to_the_outputs(graph, reports, files):
+    chunked = {path: content if isinstance(content, str) else "".join(content)
+               for path, content in output_chunks(graph, reports, base_iri=BASE)}
+    assert chunked == files
+    assert to_turtle(graph, reports, BASE) == files["graph.ttl"]
+    assert to_jsonld(graph, reports, BASE) == files["graph.jsonld"]
+    assert to_graphml(graph) == files["graph.graphml"] and to_node_link_json(graph) == files["graph.json"]
 
 
 def test_export_write_atomic_reports_unwritable_folder(tmp_path):

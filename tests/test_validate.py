@@ -10,7 +10,8 @@ from rdflib.namespace import RDF, XSD
 
 from kg.cli import main
 from kg.export import outputs
-from kg.validate import PATH_FULL, PATH_SAMPLE, validate
+from kg.rdf import triples
+from kg.validate import PATH_FULL, PATH_SAMPLE, validate, validate_triples
 from kg.vocab import KG, PROV, SCHEMA
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,6 +62,17 @@ def test_validate_sample_path_is_deterministic_and_finds_sampled_violations(seed
     assert small.path == PATH_SAMPLE and small.conforms
     assert small.focus_nodes == again.focus_nodes < small.focus_nodes_total
     assert small.to_json() == again.to_json()
+
+
+def test_validate_triples_finds_what_validating_their_turtle_finds(seed_graph, seed_reports, seed_turtle):
+    rows = triples(seed_graph, seed_reports)
+    for options in ({}, {"full_limit": 0, "sample_per_class": 3}, {"full_limit": 0, "sample_per_class": 10_000}):
+        assert validate_triples(rows, **options).to_json() == validate(seed_turtle, **options).to_json()
+    g, meeting = _broken(seed_turtle)
+    broken = [tuple(line.rsplit(" .", 1)[0].split(" ", 2)) for line in g.serialize(format="nt").splitlines() if line]
+    for options in ({}, {"full_limit": 0, "sample_per_class": 10_000}):
+        found = validate_triples(broken, **options)
+        assert found.violations == 3 and found.to_json() == validate(g.serialize(format="nt"), **options).to_json()
 
 
 def test_validate_no_validate_skips_the_check_and_changes_no_graph_file(tmp_path, seed_turtle):
