@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterable, Sequence
 import networkx as nx
 
 from kg.errors import E_BASE_IRI, KgError
+from kg.pinyin import pinyin
 from kg.records import Report
 from kg.vocab import DATA_BASE, KG, OA, ORG, PROV, SCHEMA, SKOS, XSD_NS, RDF_NS
 
@@ -35,7 +36,7 @@ TITLE_WINDOW = 60  # characters before a name searched for the title written wit
 TRADITIONAL_SCRIPTS = ("traditional", "traditional-pinyin-garbled")
 ROLE_RELATIONS = {"chaired": ("chair", KG.chair), "spoke_at": ("speaker", KG.speaker),
                   "attended": ("attendee", SCHEMA.attendee)}
-# organization `classification` (or the older `kind`) -> concept, Chinese label, English label
+# organization `classification` -> concept, Chinese label, English label
 CLASSIFICATIONS = {
     "party": (KG.PartyCommittee, "党委", "party committee"),
     "government": (KG.Government, "政府", "government"),
@@ -275,14 +276,6 @@ def _s2t() -> Callable[[str], str]:
     return OpenCC("s2t").convert
 
 
-def pinyin_function() -> Callable[[str], str] | None:
-    try:
-        from kg.pinyin import pinyin
-    except ImportError:
-        return None
-    return pinyin
-
-
 # The positions of kg.assemble's merge-evidence rows.
 EVIDENCE_FIELDS = ("rule", "zone", "reports", "shared titles", "co-attendees", "dates")
 
@@ -403,7 +396,6 @@ class _Builder:
                         if a.get("type") == "report"}
         self.post_orgs: dict[str, set[str]] = {}
         self.concepts: set[str] = set()
-        self.pinyin = pinyin_function()
         self.orgs = organizations_by_doc(graph)
         self.report_iris: dict[str, str] = {}
         self.text_iris: dict[str, str] = {}
@@ -544,10 +536,9 @@ class _Builder:
         docs = set(a.get("reports", ())) | {row[0] for row in a.get("sources", ())} | {a["doc_id"]}
         if any(self.scripts.get(d, "") in TRADITIONAL_SCRIPTS for d in docs):
             self.add(s, SCHEMA_alternateName, literal(_s2t()(name), lang=LANG_TRADITIONAL))
-        if self.pinyin is not None:
-            romanized = self.pinyin(name)
-            if romanized:
-                self.add(s, SCHEMA_alternateName, literal(romanized, lang=LANG_PINYIN))
+        romanized = pinyin(name)
+        if romanized:
+            self.add(s, SCHEMA_alternateName, literal(romanized, lang=LANG_PINYIN))
         if a.get("merge_rule"):
             self.add(s, KG_resolutionRule, literal(str(a["merge_rule"])))
         for text in _evidence_texts(a):
@@ -583,9 +574,8 @@ class _Builder:
     def organization(self, nid: str, s: str, a: dict[str, Any]) -> None:
         self.add(s, A, ORG_Organization)
         self.add(s, SKOS_prefLabel, self.zh(a["name"]))
-        kind = a.get("classification") or a.get("kind")
-        if kind in CLASSIFICATIONS:
-            concept = iri(str(CLASSIFICATIONS[kind][0]))
+        if a.get("classification") in CLASSIFICATIONS:
+            concept = iri(str(CLASSIFICATIONS[a["classification"]][0]))
             self.concepts.add(concept)
             self.add(s, ORG_classification, concept)
         self.sources(s, a)

@@ -7,7 +7,8 @@ from typing import Sequence
 
 import networkx as nx
 
-from kg.rdf import DEFAULT_BASE_IRI, Iris, pinyin_function, attestations, check_base_iri, organizations_by_doc
+from kg.pinyin import pinyin
+from kg.rdf import DEFAULT_BASE_IRI, Iris, attestations, check_base_iri, organizations_by_doc
 from kg.records import Report
 
 PERSON_COLUMNS = ("person_id", "name", "pinyin", "zone", "title", "organization", "date", "doc_id", "start",
@@ -24,17 +25,16 @@ def person_rows(graph: nx.MultiDiGraph, reports: Sequence[Report],
     iris = Iris(check_base_iri(base_iri))
     texts = {r.doc_id: r.text for r in reports}
     orgs = organizations_by_doc(graph)
-    romanize = pinyin_function()
     rows = []
     for nid, a in graph.nodes(data=True):
         if a.get("type") != "person":
             continue
         pid = iris.node(a)
-        pinyin = romanize(a["name"]) if romanize else ""
+        romanized = pinyin(a["name"])
         for att in attestations(graph, nid, texts, orgs):
             org = graph.nodes[att.organization]["name"] if att.organization else ""
             rows.append({
-                "person_id": pid, "name": a["name"], "pinyin": pinyin, "zone": a.get("zone", ""),
+                "person_id": pid, "name": a["name"], "pinyin": romanized, "zone": a.get("zone", ""),
                 "title": att.title, "organization": org, "date": att.date, "doc_id": att.doc_id,
                 "start": att.start, "end": att.end, "quote": att.quote,
             })

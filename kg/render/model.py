@@ -154,8 +154,8 @@ def node_tooltip(graph: nx.MultiDiGraph, n: str, index: _Index, zones: list[str]
     elif t == "organization":
         if gloss(name):
             lines.append(f"English: {gloss(name)}")
-        if a.get("classification") or a.get("kind"):
-            lines.append(f"Kind: {a.get('classification') or a.get('kind')}")
+        if a.get("classification"):
+            lines.append(f"Kind: {a['classification']}")
         lines.append(f"Zone: {a['zone']}" if a.get("zone") else f"Report (no zone): {a.get('scope_doc', a['doc_id'])}")
         lines.append("Reports: " + ", ".join(a.get("reports", [a["doc_id"]])))
     elif t == "zone":
