@@ -7,7 +7,7 @@ from typing import Any
 ROLES = ("chair", "speaker", "attendee")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A half-open range of code points [start, end) in a report's normalized text."""
 
@@ -22,7 +22,7 @@ class Span:
         return cls(int(value[0]), int(value[1]))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """A report as loaded from disk: decoded text, before any normalization."""
 
@@ -35,7 +35,7 @@ class Document:
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NormalizedText:
     """Normalized (simplified, de-annotated, repaired) text with a map back to the original.
 
@@ -54,7 +54,7 @@ class NormalizedText:
         return Span(self.offsets[span.start], self.offsets[span.end])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Participation:
     """One person's role at one meeting, with the text that says so."""
 
@@ -65,7 +65,7 @@ class Participation:
     title: str = ""  # the title written with the name in that sentence, if any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Meeting:
     """A meeting or meeting-like event (visit, 调研) described in a report."""
 
@@ -96,7 +96,7 @@ class Meeting:
         return self.names("attendee")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
     """A person named in a report body, with the titles written with the name."""
 
@@ -107,7 +107,7 @@ class Person:
     title_spans: tuple[tuple[str, Span], ...] = ()  # each title with the span of the mention that writes it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Organization:
     """A named body (party committee, government, town...) acting or addressed in a report."""
 
@@ -116,7 +116,7 @@ class Organization:
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Directive:
     """One instruction point a speaker gave at a meeting."""
 
@@ -126,7 +126,7 @@ class Directive:
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocumentRef:
     """A titled work (《…》) studied or conveyed in a report."""
 
@@ -134,7 +134,7 @@ class DocumentRef:
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Report:
     """Everything extracted from one report; its JSON form uses the gold schema's field names."""
 
