@@ -102,6 +102,11 @@ class _Builder:
         self.res = resolution
         self.g = nx.MultiDiGraph()
         self.warnings: list[str] = []
+        # Equal spans and short strings are one object each, shared by every node and edge that carries
+        # them: a directive's quote is also its text and the quote of its given_at and issued edges.
+        self.spans: dict[tuple[str, int, int], tuple[list[int], str]] = {}
+        self.strings: dict[str, str] = {}
+        self.first_row: dict[tuple[str, str], list] = {}  # (person node, doc_id) -> first source row there
         self.keys_by_doc: dict[str, list[str]] = {}
         for (doc, _name), key in resolution.lookup.items():
             self.keys_by_doc.setdefault(doc, []).append(key)
@@ -116,34 +121,80 @@ class _Builder:
         log.warning("%s", message)
         self.warnings.append(message)
 
-    def source(self, doc_id: str, span: Span) -> dict[str, Any]:
+    def source(self, doc_id: str, span: Span) -> tuple[list[int], str]:
+        """([start, end], quote) of a span of a report, clamped to its text; the same objects for the same span."""
+        shared = self.spans.get((doc_id, span.start, span.end))
+        if shared is not None:
+            return shared
         text = self.by_doc[doc_id].text
         start, end = span.start, span.end
         if not 0 <= start <= end <= len(text):
             self.warn(f"{doc_id}: span [{start}, {end}] outside the text (length {len(text)}); clamped")
             start = min(max(start, 0), len(text))
             end = min(max(end, start), len(text))
-        return {"doc_id": doc_id, "span": [start, end], "quote": text[start:end]}
+            return [start, end], text[start:end]  # not shared: the warning is given at each use
+        shared = self.spans[(doc_id, start, end)] = ([start, end], self.string(text[start:end]))
+        return shared
+
+    def string(self, value: str) -> str:
+        """One object per equal short string (names, titles, zones): long ones are rarely equal."""
+        return self.strings.setdefault(value, value) if len(value) <= 12 else value
 
     def sources(self, mentions: Sequence[tuple[str, Span]]) -> list[list]:
-        rows = set()
+        rows = {}
         for doc_id, span in mentions:
-            s = self.source(doc_id, span)
-            rows.add((doc_id, s["span"][0], s["span"][1], s["quote"]))
-        return [list(row) for row in sorted(rows)]
+            (start, end), quote = self.source(doc_id, span)
+            rows.setdefault((doc_id, start, end), quote)
+        return [[doc_id, start, end, rows[(doc_id, start, end)]] for doc_id, start, end in sorted(rows)]
+
+    def put_node(self, nid: str, attrs: dict[str, Any]) -> None:
+        """Add a node with this very dict as its attributes (networkx's add_node copies it)."""
+        g = self.g
+        if nid in g._node:
+            g._node[nid].update(attrs)
+        else:
+            g._succ[nid] = {}
+            g._pred[nid] = {}
+            g._node[nid] = attrs
 
     def add_node(self, nid: str, type_: str, label: str, doc_id: str, span: Span, **attrs: Any) -> None:
-        self.g.add_node(nid, type=type_, label=label, **self.source(doc_id, span), **_plain(attrs))
+        span_list, quote = self.source(doc_id, span)
+        node = {"type": type_, "label": label, "doc_id": doc_id, "span": span_list, "quote": quote}
+        for k, v in attrs.items():
+            if v is not None:
+                node[k] = v
+        self.put_node(nid, node)
 
     def add_multi_source_node(self, nid: str, type_: str, label: str, rows: list[list], **attrs: Any) -> None:
-        first = rows[0]
-        self.g.add_node(nid, type=type_, label=label, doc_id=first[0], span=[first[1], first[2]],
-                        quote=first[3], sources=rows, **_plain(attrs))
+        doc_id, start, end, quote = rows[0]
+        shared = self.spans.get((doc_id, start, end))
+        node = {"type": type_, "label": label, "doc_id": doc_id, "span": shared[0] if shared else [start, end],
+                "quote": quote, "sources": rows}
+        for k, v in attrs.items():
+            if v is not None:
+                node[k] = v
+        self.put_node(nid, node)
 
     def add_edge(self, u: str, v: str, relation: str, doc_id: str, span: Span, **attrs: Any) -> None:
-        if self.g.has_edge(u, v, key=relation):
+        succ, pred = self.g._succ, self.g._pred
+        if u not in succ or v not in succ:  # an end that is no node yet: networkx adds it
+            if self.g.has_edge(u, v, key=relation):
+                return
+            span_list, quote = self.source(doc_id, span)
+            self.g.add_edge(u, v, key=relation, relation=relation, doc_id=doc_id, span=span_list, quote=quote,
+                            **_plain(attrs))
             return
-        self.g.add_edge(u, v, key=relation, relation=relation, **self.source(doc_id, span), **_plain(attrs))
+        keyed = succ[u].get(v)
+        if keyed is None:
+            keyed = succ[u][v] = pred[v][u] = {}
+        elif relation in keyed:
+            return
+        span_list, quote = self.source(doc_id, span)
+        edge = {"relation": relation, "doc_id": doc_id, "span": span_list, "quote": quote}
+        for k, val in attrs.items():
+            if val is not None:
+                edge[k] = val
+        keyed[relation] = edge
 
     def build(self) -> nx.MultiDiGraph:
         self.add_zones()
@@ -162,12 +213,16 @@ class _Builder:
         self.g.graph["ambiguities"] = [dict(a) for a in self.res.ambiguities]
         self.g.graph["zone_evidence"] = {doc: ev for doc, ev in self.res.zone_evidence.items()}
         self.g.graph["warnings"] = list(self.warnings)
+        nx._clear_cache(self.g)  # nodes and edges were put in networkx's dicts directly
         return self.g
 
     def add_zones(self) -> None:
-        zones = sorted({r.zone for r in self.reports if r.zone})
-        for zone in zones:
-            reps = [r for r in self.reports if r.zone == zone]
+        by_zone: dict[str, list[Report]] = {}
+        for r in self.reports:
+            if r.zone:
+                by_zone.setdefault(r.zone, []).append(r)
+        for zone in sorted(by_zone):
+            reps = by_zone[zone]
             rows = self.sources([(r.doc_id, zone_mention(r)) for r in reps])
             shorts = sorted({r.zone_short for r in reps if r.zone_short})
             self.add_multi_source_node(zone_id(zone), "zone", zone, rows, name=zone, short_names=shorts,
@@ -213,16 +268,19 @@ class _Builder:
                 ev = p.evidence[0]
                 attrs.update(merge_rule=ev.rule, merge_zone=ev.zone, merge_reports=list(p.reports),
                              merge_evidence=[_evidence_row(e) for e in p.evidence])
-            self.add_multi_source_node(person_id(key), "person", p.name,
-                                       self.sources(self.person_mentions(p)), **attrs)
+            pid = person_id(key)
+            rows = self.sources(self.person_mentions(p))
+            for row in rows:
+                self.first_row.setdefault((pid, row[0]), row)
+            self.add_multi_source_node(pid, "person", p.name, rows, **attrs)
 
     def timeline(self, p: PersonEntity) -> list[list]:
         """[title, date or "", doc_id, start, end, quote] per attestation, by date, report and place in the text."""
         rows = []
         for t in p.titles:
             span = t.span if t.span is not None else self.first_role_span(self.by_doc[t.doc_id], p.name)
-            s = self.source(t.doc_id, span)
-            rows.append([t.title, t.date or "", t.doc_id, s["span"][0], s["span"][1], s["quote"]])
+            (start, end), quote = self.source(t.doc_id, span)
+            rows.append([t.title, t.date or "", t.doc_id, start, end, quote])
         return sorted(rows, key=lambda r: (r[1], r[2], r[3]))  # stable: written order within a mention
 
     def add_organizations(self) -> None:
@@ -272,9 +330,15 @@ class _Builder:
         for i, d in enumerate(r.directives):
             did = directive_id(doc, i)
             collective = d.speaker == COLLECTIVE_SPEAKER
-            label = (d.text if len(d.text) <= 16 else d.text[:16] + "…") or "(directive)"
-            self.add_node(did, "directive", label, doc, d.span, text=d.text, speaker=d.speaker,
-                          meeting_index=d.meeting_index, index=i, collective=collective, zone=r.zone)
+            span, quote = self.source(doc, d.span)
+            text = quote if quote == d.text else d.text  # one string when the span is exactly the text
+            label = (text if len(text) <= 16 else text[:16] + "…") or "(directive)"
+            node = {"type": "directive", "label": label, "doc_id": doc, "span": span, "quote": quote, "text": text,
+                    "speaker": self.string(d.speaker), "meeting_index": d.meeting_index, "index": i,
+                    "collective": collective}
+            if r.zone is not None:
+                node["zone"] = self.string(r.zone)
+            self.put_node(did, node)
             if 0 <= d.meeting_index < len(r.meetings):
                 self.add_edge(did, meeting_id(doc, d.meeting_index), "given_at", doc, d.span)
             else:
@@ -288,7 +352,7 @@ class _Builder:
         for i, m in enumerate(r.meetings):
             self.add_edge(rid, meeting_id(doc, i), "mentions", doc, m.span)
         for key in self.keys_by_doc.get(doc, []):
-            row = next(row for row in self.g.nodes[person_id(key)]["sources"] if row[0] == doc)
+            row = self.first_row[(person_id(key), doc)]
             self.add_edge(rid, person_id(key), "mentions", doc, Span(row[1], row[2]))
         for o in r.organizations:
             key = self.res.org_lookup.get((doc, o.name))

@@ -2,22 +2,25 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import re
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence, Union
+from typing import BinaryIO, Iterable, Iterator, Sequence, Union
 
 import networkx as nx
 from rdflib import Graph, Literal
 
 from kg.errors import E_WRITE, OutputError
-from kg.rdf import DEFAULT_BASE_IRI, Triple, date_value, iri_segment, text_path, triples
-from kg.rdf_jsonld import jsonld, jsonld_chunks
+from kg.graph_files import graphml_chunks, node_link_json_chunks, to_graphml, to_node_link_json
+from kg.rdf import DEFAULT_BASE_IRI, date_value, iri_segment, text_path, triples
+from kg.rdf_sections import (
+    ENTITY, SAMPLE_SECTIONS, Sections, Tally, jsonld_chunks, sample_docs, turtle_chunks, write_files,
+)
 from kg.records import Report
 from kg.tables import persons_csv
-from kg.turtle import ntriples, turtle, turtle_chunks
+from kg.turtle import ntriples
+from kg.validate import FULL_LIMIT, SAMPLE_PER_CLASS, Validation, target_classes, validate_sections, validate_triples
 from kg.vocab import PREFIXES
 
 
@@ -37,13 +40,13 @@ def to_rdf(graph: nx.MultiDiGraph, reports: Sequence[Report], base_iri: str = DE
 
 
 def to_turtle(graph: nx.MultiDiGraph, reports: Sequence[Report], base_iri: str = DEFAULT_BASE_IRI) -> str:
-    """The knowledge graph as Turtle, byte-for-byte the same for the same input."""
-    return turtle(triples(graph, reports, base_iri), ordered=True)
+    """The knowledge graph as Turtle, byte-for-byte graph.ttl."""
+    return "".join(turtle_chunks(graph, reports, base_iri))
 
 
 def to_jsonld(graph: nx.MultiDiGraph, reports: Sequence[Report], base_iri: str = DEFAULT_BASE_IRI) -> str:
-    """The knowledge graph as JSON-LD (flattened, with an @context), the same triples as graph.ttl."""
-    return jsonld(triples(graph, reports, base_iri), ordered=True)
+    """The knowledge graph as JSON-LD (flattened, with an @context), byte-for-byte graph.jsonld."""
+    return "".join(jsonld_chunks(graph, reports, base_iri))
 
 
 def text_files(reports: Sequence[Report]) -> dict[str, str]:
@@ -62,125 +65,68 @@ def outputs(graph: nx.MultiDiGraph, reports: Sequence[Report], *, base_iri: str 
             for path, content in output_chunks(graph, reports, base_iri=base_iri)}
 
 
+RDF_FILES = ("graph.jsonld", "graph.ttl")  # what write_rdf() writes
+
+
 def output_chunks(graph: nx.MultiDiGraph, reports: Sequence[Report], *, base_iri: str | None = None,
-                  rdf_triples: list[Triple] | None = None) -> Iterator[tuple[str, str | Iterator[str]]]:
+                  rdf: bool = True) -> Iterator[tuple[str, str | Iterator[str]]]:
     """outputs() in path order, each file made only when reached and the large ones as iterators of chunks.
 
     Write each before taking the next, and a large graph's outputs are never all in memory at once.
-    ``rdf_triples``: kg.rdf.triples of the graph when the caller has them already.
+    ``rdf=False`` leaves out RDF_FILES, for a caller that writes them with write_rdf() in one pass.
     """
     base = base_iri or DEFAULT_BASE_IRI
-    if rdf_triples is None:
-        rdf_triples = triples(graph, reports, base)
     makers = {
-        "graph.ttl": lambda: turtle_chunks(rdf_triples, ordered=True),
-        "graph.jsonld": lambda: jsonld_chunks(rdf_triples, ordered=True),
         "graph.graphml": lambda: graphml_chunks(graph),
         "graph.json": lambda: node_link_json_chunks(graph),
         "persons.csv": lambda: persons_csv(graph, reports, base),
     }
+    if rdf:
+        makers["graph.ttl"] = lambda: turtle_chunks(graph, reports, base)
+        makers["graph.jsonld"] = lambda: jsonld_chunks(graph, reports, base)
     texts = text_files(reports)
     for path in sorted([*makers, *texts]):
         yield path, makers[path]() if path in makers else texts[path]
 
 
-def _sorted_node_link(graph: nx.MultiDiGraph) -> dict[str, Any]:
-    data = nx.node_link_data(graph, edges="edges")
-    data["nodes"] = sorted(data["nodes"], key=lambda n: n["id"])
-    data["edges"] = sorted(data["edges"], key=lambda e: (e["source"], e["target"], str(e.get("key"))))
-    return data
+def write_rdf(staged: "StagedOutputs", out_dir: str | os.PathLike[str], graph: nx.MultiDiGraph,
+              reports: Sequence[Report], *, base_iri: str | None = None, validate: bool = True, jobs: int | None = 1,
+              full_limit: int = FULL_LIMIT, sample_sections: int = SAMPLE_SECTIONS,
+              sample_per_class: int = SAMPLE_PER_CLASS) -> Validation | None:
+    """Write graph.ttl and graph.jsonld into ``out_dir`` through ``staged``, both in one pass over the graph's
+    sections (kg.rdf_sections), a section at a time, on ``jobs`` processes (None: every core); the same bytes
+    as output_chunks() gives, whatever the number of jobs.
 
-
-def to_node_link_json(graph: nx.MultiDiGraph) -> str:
-    """networkx node-link JSON (``edges="edges"``), sorted, UTF-8 text, one attribute per line."""
-    return json.dumps(_sorted_node_link(graph), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-
-
-def node_link_json_chunks(graph: nx.MultiDiGraph) -> Iterator[str]:
-    """The text of to_node_link_json() in pieces, so a large graph is never one string."""
-    yield from json.JSONEncoder(ensure_ascii=False, indent=1, sort_keys=True).iterencode(_sorted_node_link(graph))
-    yield "\n"
-
-
-GRAPHML_HEAD = (
-    "<?xml version='1.0' encoding='utf-8'?>\n"
-    '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
-    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-    'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
-    'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
-)
-# XML 1.0 cannot carry these at all, not even as character references.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
-_XML_ATTR = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;",
-                           "\t": "&#9;"})
-
-
-# Any character _xml changes, per table: most values have none and are returned as they are.
-_XML_TEXT_SPECIAL = re.compile(_NOT_XML.pattern[:-1] + "&<>\r]")
-_XML_ATTR_SPECIAL = re.compile(_NOT_XML.pattern[:-1] + '&<>"\n\r\t]')
-
-
-def _xml(value: str, table: dict) -> str:
-    special = _XML_TEXT_SPECIAL if table is _XML_TEXT else _XML_ATTR_SPECIAL
-    if special.search(value) is None:
-        return value
-    return _NOT_XML.sub("\ufffd", value).translate(table)
-
-
-def _graphml_value(value: Any) -> tuple[str, str]:
-    """(GraphML attr.type, text); lists and dicts become JSON strings, since GraphML has no lists."""
-    if isinstance(value, bool):
-        return "boolean", "true" if value else "false"
-    if isinstance(value, int):
-        return "long", str(value)
-    if isinstance(value, float):
-        return "double", repr(value)
-    if isinstance(value, (list, tuple, dict)):
-        return "string", json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return "string", str(value)
-
-
-def to_graphml(graph: nx.MultiDiGraph) -> str:
-    """GraphML for Gephi and networkx.read_graphml: sorted nodes, edges and keys; list attributes as JSON strings.
-
-    Written directly rather than through networkx's ElementTree writer, which takes seconds per
-    hundred thousand elements.
+    With ``validate``, return the SHACL findings (kg.validate) on what was written: on every triple when
+    there are at most ``full_limit``, else on the entity section and a fixed sample of reports' sections
+    (kg.rdf_sections.sample_docs: ``sample_sections`` and more until each node type is in some), at most
+    ``sample_per_class`` nodes of each class.
     """
-    return "".join(graphml_chunks(graph))
+    sections = Sections(graph, reports, base_iri or DEFAULT_BASE_IRI, targets=target_classes())
+    out = Path(out_dir)
+    entity = sections.entities()
+    doc_ids = sections.doc_ids()
+    tally = Tally(sample_docs(graph, doc_ids, sample_sections) if validate else None, full_limit)
+    with staged.open(out / "graph.ttl") as ttl, staged.open(out / "graph.jsonld") as js:
+        write_files(sections, entity, doc_ids, ttl, js, tally, jobs=jobs or os.cpu_count() or 1, work_dir=out)
+    if not validate:
+        return None
+    if tally.triples <= full_limit:
+        return validate_triples(_parsed(sections.turtle_head, tally.kept.values()))
+    kept = tally.kept
+    return validate_sections(_parsed(sections.turtle_head, [kept[ENTITY]]),
+                             _parsed(sections.turtle_head, [kept[k] for k in sorted(kept) if k in tally.keep]),
+                             sections.attached(),
+                             triples=tally.triples, focus_nodes_total=tally.typed, sample_per_class=sample_per_class)
 
 
-def graphml_chunks(graph: nx.MultiDiGraph) -> Iterator[str]:
-    """The text of to_graphml() in pieces, one per element, so a large graph is never one string."""
-    items = [("graph", None, graph.graph)]
-    items += [("node", n, graph.nodes[n]) for n in sorted(graph.nodes)]
-    items += [("edge", (u, v, k), graph.edges[u, v, k]) for u, v, k in sorted(graph.edges(keys=True))]
-    rows = [(kind, ident, {k: _graphml_value(v) for k, v in attrs.items() if v is not None})
-            for kind, ident, attrs in items]
-    del items
-    types: dict[tuple[str, str], set[str]] = {}
-    for kind, _ident, attrs in rows:
-        for name, (type_, _text) in attrs.items():
-            types.setdefault((kind, name), set()).add(type_)
-    keys = {kn: f"d{i}" for i, kn in enumerate(sorted(types))}
-    yield GRAPHML_HEAD
-    for (kind, name), key in keys.items():
-        kinds = types[(kind, name)]
-        type_ = next(iter(kinds)) if len(kinds) == 1 else "string"  # mixed types: all as text
-        yield f'  <key id="{key}" for="{kind}" attr.name="{_xml(name, _XML_ATTR)}" attr.type="{type_}" />\n'
-    yield '  <graph edgedefault="directed">\n'
-    for kind, ident, attrs in rows:
-        data = "".join(f'<data key="{keys[(kind, name)]}">{_xml(text, _XML_TEXT)}</data>'
-                       for name, (_type, text) in sorted(attrs.items()))
-        if kind == "graph":
-            yield f"    {data}\n" if data else ""
-        elif kind == "node":
-            yield f'    <node id="{_xml(str(ident), _XML_ATTR)}">{data}</node>\n'
-        else:
-            u, v, k = ident
-            yield (f'    <edge id="{_xml(str(k), _XML_ATTR)}" source="{_xml(str(u), _XML_ATTR)}" '
-                   f'target="{_xml(str(v), _XML_ATTR)}">{data}</edge>\n')
-    yield "  </graph>\n</graphml>\n"
+def _parsed(head: str, parts: Iterable[str]) -> list[tuple[str, str, str]]:
+    """Turtle sections as N-Triples term strings, parsed back from the text written."""
+    import pyoxigraph
+
+    data = (head + "".join(parts)).encode("utf-8")
+    return [(str(q.subject), str(q.predicate), str(q.object))
+            for q in pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.TURTLE)]
 
 
 Content = Union[str, bytes, Iterable[str]]
@@ -207,22 +153,27 @@ class StagedOutputs:
         self.pending: list[tuple[str, Path]] = []  # (temp file, target), in write order
 
     def write(self, path: str | os.PathLike[str], content: Content) -> None:
+        with self.open(path) as f:
+            if isinstance(content, bytes):
+                f.write(content)
+            elif isinstance(content, str):
+                f.write(content.encode("utf-8"))
+            else:
+                _write_chunks(f, content)
+
+    @contextmanager
+    def open(self, path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+        """A binary file to write ``path``'s content to: a temp file beside it, renamed over it by commit().
+        Several may be open at once, for outputs made in the same pass."""
         target = Path(path)
-        tmp_name = None
         try:
             with tempfile.NamedTemporaryFile(
                 "wb", dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp", delete=False,
             ) as f:
-                tmp_name = f.name
-                self.pending.append((tmp_name, target))
-                if isinstance(content, bytes):
-                    f.write(content)
-                elif isinstance(content, str):
-                    f.write(content.encode("utf-8"))
-                else:
-                    _write_chunks(f, content)
-            # NamedTemporaryFile creates 0600; give the result the mode a plain open() would
-            os.chmod(tmp_name, 0o666 & ~_umask())
+                self.pending.append((f.name, target))
+                # NamedTemporaryFile creates 0600; give the result the mode a plain open() would
+                os.chmod(f.name, 0o666 & ~_umask())
+                yield f
         except OSError as e:
             raise OutputError(E_WRITE.format(path=target, reason=e.strerror or e)) from e
 
@@ -314,6 +265,7 @@ def _umask() -> int:
 
 __all__ = [
     "DEFAULT_BASE_IRI", "iri_segment", "date_literal", "to_rdf", "to_turtle", "to_jsonld", "text_files",
-    "outputs", "output_chunks", "to_node_link_json", "node_link_json_chunks", "to_graphml", "graphml_chunks",
+    "outputs", "output_chunks", "write_rdf", "RDF_FILES", "to_node_link_json", "node_link_json_chunks", "to_graphml",
+    "graphml_chunks",
     "write_atomic", "StagedOutputs",
 ]

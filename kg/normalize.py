@@ -124,16 +124,87 @@ VARIANTS = {"玨": "珏", "堦": "阶", "衞": "卫", "淸": "清", "彞": "彝"
 
 
 @lru_cache(maxsize=1)
-def _chained() -> dict[str, str]:
+def _chained_table() -> dict[int, str]:
     """Characters t2s outputs that it would change again (薴 -> 苧 -> 苎) or leaves as variants; one pass leaves them."""
     table = _char_map()
-    return {**{v: table[v] for v in table.values() if v in table}, **VARIANTS}
+    chained = {**{v: table[v] for v in table.values() if v in table}, **VARIANTS}
+    return {ord(k): v for k, v in chained.items()}
+
+
+@lru_cache(maxsize=1)
+def _char_table() -> dict[int, str]:
+    """``_char_map`` as a ``str.translate`` table."""
+    return {ord(k): v for k, v in _char_map().items()}
 
 
 def _simple(text: str) -> str:
-    """Character-by-character t2s, used to judge repairs without loading the full converter."""
-    table = _char_map()
-    return "".join(table.get(c, c) for c in text)
+    """Character-by-character t2s: what the converter does outside its phrases, and how repairs are judged."""
+    return text.translate(_char_table())
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> frozenset[str]:
+    """The phrases OpenCC's t2s converts as wholes."""
+    import opencc
+
+    path = os.path.join(os.path.dirname(opencc.__file__), "dictionary", "TSPhrases.txt")
+    with open(path, encoding="utf-8") as f:
+        return frozenset(line.strip().split("\t")[0] for line in f if line.strip())
+
+
+@lru_cache(maxsize=1)
+def _phrase_re() -> re.Pattern[str]:
+    """Any of t2s's phrases, the longest one where several start at the same place."""
+    # Grouped by first character, so that the engine tries one group at a place, not every phrase.
+    by_first: dict[str, list[str]] = {}
+    for p in sorted(_phrases(), key=lambda p: (-len(p), p)):
+        by_first.setdefault(p[0], []).append(re.escape(p[1:]))
+    return re.compile("|".join(f"{re.escape(c)}(?:{'|'.join(rests)})" for c, rests in sorted(by_first.items())))
+
+
+def _phrase_stretches(text: str) -> list[list[int]]:
+    """The stretches of ``text`` that occurrences of t2s phrases cover, overlapping occurrences as one."""
+    rx = _phrase_re()
+    stretches: list[list[int]] = []
+    m = rx.search(text)
+    while m is not None:
+        a, b = m.span()
+        if stretches and a < stretches[-1][1]:
+            stretches[-1][1] = max(stretches[-1][1], b)
+        else:
+            stretches.append([a, b])
+        m = rx.search(text, a + 1)
+    return stretches
+
+
+@lru_cache(maxsize=1)
+def _simple_chained_table() -> dict[int, str]:
+    """``_simple`` followed by ``_chained_table``, as one table."""
+    chained = _chained_table()
+    table = {ord(k): chained.get(ord(v), v) for k, v in _char_map().items()}
+    for k, v in chained.items():
+        table.setdefault(k, v)
+    return table
+
+
+def _to_simplified(text: str) -> str:
+    """OpenCC's t2s of ``text`` (``_simple`` if it changes the length), then ``_chained_table``.
+
+    The library runs only where one of its phrases occurs. It picks phrases longest first within
+    each run between separators (which no phrase holds), so phrases that do not overlap one another
+    are picked independently; every character outside a phrase goes through its character table.
+    """
+    out: list[str] = []
+    pos = 0
+    for a, b in _phrase_stretches(text):
+        phrase = _t2s().convert(text[a:b])
+        if len(phrase) != b - a:  # t2s keeps length; never let offsets drift
+            return text.translate(_simple_chained_table())
+        out.append(text[pos:a].translate(_simple_chained_table()))
+        out.append(phrase.translate(_chained_table()))
+        pos = b
+    out.append(text[pos:].translate(_simple_chained_table()))
+    return "".join(out)
 
 
 # The complement of _is_cjk's ranges, in runs: a report is mostly CJK, so counting what lies between
@@ -155,16 +226,20 @@ def _changed_res() -> tuple[re.Pattern[str], re.Pattern[str] | None]:
             re.compile("[" + "".join(map(re.escape, astral)) + "]") if astral else None)
 
 
+# Any character beyond the BMP: one range, so searching for it is a table lookup per character.
+_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
+
+
 def _traditional_share(text: str) -> float:
     """Share of CJK characters that t2s would change."""
-    cjk = len(text) - sum(map(len, _NON_CJK_RUN_RE.findall(text)))
-    if not cjk:
-        return 0.0
     bmp, astral = _changed_res()
     changed = len(bmp.findall(text))
-    if astral is not None and max(text) > "\uffff":
+    if astral is not None and _ASTRAL_RE.search(text):
         changed += len(astral.findall(text))
-    return changed / cjk
+    if not changed:
+        return 0.0  # most reports: no need to count the CJK characters
+    cjk = len(text) - sum(map(len, _NON_CJK_RUN_RE.findall(text)))
+    return changed / cjk if cjk else 0.0
 
 
 # --- GBK mojibake ---------------------------------------------------------------
@@ -527,6 +602,22 @@ def _drop_annotations(text: str, offsets: list[int], flags: bytearray):
 
 # --- entry point ------------------------------------------------------------------
 
+# Identity offsets of texts up to this long are slices of one shared tuple: slicing copies references,
+# where building a tuple from a range makes an int object per character.
+_IDENTITY_MAX = 1 << 16
+_identity_offsets: tuple[int, ...] = ()
+
+
+def _identity(n: int) -> tuple[int, ...]:
+    """``tuple(range(n))``."""
+    global _identity_offsets
+    if n > _IDENTITY_MAX:
+        return tuple(range(n))
+    if n > len(_identity_offsets):
+        _identity_offsets = tuple(range(_IDENTITY_MAX + 1))
+    return _identity_offsets[:n]
+
+
 def normalize(text: str) -> NormalizedText:
     """Repair mojibake, drop pinyin annotations and convert traditional text to simplified."""
     original = text
@@ -536,30 +627,29 @@ def normalize(text: str) -> NormalizedText:
     removed = 0
 
     if "?" in text or "(" in text or "（" in text:
-        offsets = list(range(len(text) + 1))
+        offsets = list(_identity(len(text) + 1))
         flags = bytearray(len(text) + 1)
+        repairs = 0
         if "?" in text:
             # Repeat until stable so that one more pass over the result changes nothing.
             for _ in range(_MAX_PASSES):
                 text, offsets, flags, repaired = _repair_pass(text, offsets, flags)
+                repairs += repaired
                 if not repaired:
                     break
             for a, b in _unreadable(text, flags):
                 s, e = offsets[a], offsets[b]
                 warnings.append(f"unreadable span at {s}-{e}: {original[s:e]!r}")
         text, offsets, flags, removed = _drop_annotations(text, offsets, flags)
+        if not repairs and not removed:
+            offsets = None  # nothing rewritten: the identity
 
     kept = flags is not None and _KEPT in flags[:len(text)]
     probe = "".join(c for c, f in zip(text, flags) if f != _KEPT) if kept else text
     script = SIMPLIFIED
     if _traditional_share(probe) >= _TRADITIONAL_SHARE:
         script = GARBLED if removed else TRADITIONAL
-        converted = _t2s().convert(text)
-        if len(converted) != len(text):  # t2s keeps length; never let offsets drift
-            converted = _simple(text)
-        chained = _chained()
-        if any(c in chained for c in converted):
-            converted = "".join(chained.get(c, c) for c in converted)
+        converted = _to_simplified(text)
         if kept:
             converted = "".join(o if f == _KEPT else c for c, o, f in zip(converted, text, flags))
         text = converted
@@ -567,7 +657,7 @@ def normalize(text: str) -> NormalizedText:
     return NormalizedText(
         text=text,
         original=original,
-        offsets=tuple(offsets) if offsets is not None else tuple(range(len(original) + 1)),
+        offsets=_identity(len(original) + 1) if offsets is None else tuple(offsets),
         script=script,
         warnings=tuple(warnings),
     )

@@ -209,8 +209,7 @@ def build(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *, bas
     from .assemble import assemble
     from .cache import ExtractCache
     from .engine import make_engine
-    from .export import StagedOutputs, output_chunks
-    from .rdf import DEFAULT_BASE_IRI, triples
+    from .export import StagedOutputs, output_chunks, write_rdf
     from .render import render_html, view_model
     from .resolve import resolve
 
@@ -231,17 +230,6 @@ def build(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *, bas
         resolution = resolve(reports)
     with clock("assemble"):
         graph = assemble(reports, resolution)
-    with clock("graph files"):
-        rdf_triples = triples(graph, reports, base_iri or DEFAULT_BASE_IRI)
-    if validate:
-        from .validate import validate_triples
-
-        with clock("validate"):
-            checked = validate_triples(rdf_triples)
-        stats.validation = checked.to_json()
-        for w in checked.warnings():
-            stats.warnings.append(w)
-            warn(w)
     stats.counts = count(reports, graph)
     stats.summary = resolution.summary()
     created = not out.exists()
@@ -255,10 +243,17 @@ def build(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *, bas
             with clock("jsonl"):
                 staged.write(out / "reports.jsonl", _lines(report_lines(reports, with_text=True)))
             with clock("graph files"):
-                for rel, content in output_chunks(graph, reports, base_iri=base_iri, rdf_triples=rdf_triples):
+                # graph.ttl and graph.jsonld in one pass, a section at a time, with the SHACL check
+                checked = write_rdf(staged, out, graph, reports, base_iri=base_iri, validate=validate, jobs=jobs)
+                for rel, content in output_chunks(graph, reports, base_iri=base_iri, rdf=False):
                     (out / rel).parent.mkdir(parents=True, exist_ok=True)
                     staged.write(out / rel, content)
-                del rdf_triples  # the last reference: the triples go before the HTML is made
+            if checked is not None:
+                stats.timings["validate"] = checked.seconds
+                stats.validation = checked.to_json()
+                for w in checked.warnings():
+                    stats.warnings.append(w)
+                    warn(w)
             with clock("html"):
                 staged.write(out / "graph.html", render_html(view_model(graph)))
             staged.write(out / "build-report.json",

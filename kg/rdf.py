@@ -1,8 +1,9 @@
 """Map the networkx graph to RDF triples, as N-Triples term strings, under the vocabulary of ontology/kg.ttl.
 
 Terms are plain strings in N-Triples syntax (``<iri>``, ``"text"@zh-Hans``, ``"1"^^<...#integer>``) so
-that writing a million triples needs no per-term objects; kg.turtle writes them and kg.export hands
-library users an rdflib Graph parsed from the same triples.
+that a million triples need no per-term objects. triples() gives them all at once (kg.turtle and
+kg.rdf_jsonld write such lists, kg.export.to_rdf parses them); kg build writes the same mapping a
+report at a time through kg.rdf_sections.
 """
 from __future__ import annotations
 
@@ -59,9 +60,9 @@ XSD_BOOLEAN = XSD_NS + "boolean"
 A = f"<{RDF_NS}type>"
 
 # N-Triples string escapes: the short ones where they exist, \\u for the other control characters.
-_ESCAPES = {i: f"\\u{i:04X}" for i in [*range(0x20), 0x7F]}
-_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
-_ESCAPES.update({ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t",
+ESCAPES = {i: f"\\u{i:04X}" for i in [*range(0x20), 0x7F]}
+NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
+ESCAPES.update({ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t",
                  ord("\b"): "\\b", ord("\f"): "\\f"})
 
 
@@ -89,7 +90,7 @@ def iri(value: str) -> str:
 
 def literal(value: str, *, lang: str | None = None, datatype: str | None = None) -> str:
     """A literal term: plain (xsd:string), language-tagged or typed."""
-    text = f'"{value.translate(_ESCAPES)}"' if _NEEDS_ESCAPE.search(value) else f'"{value}"'
+    text = f'"{value.translate(ESCAPES)}"' if NEEDS_ESCAPE.search(value) else f'"{value}"'
     if lang:
         return f"{text}@{lang}"
     if datatype:
@@ -384,7 +385,10 @@ SKOS_inScheme = iri(str(SKOS.inScheme))
 SKOS_prefLabel = iri(str(SKOS.prefLabel))
 
 
-class _Builder:
+class TripleBuilder:
+    """The mapping of graph nodes and edges to triples, one add() per triple; kg.rdf_sections routes the same
+    handlers into sections."""
+
     def __init__(self, graph: nx.MultiDiGraph, reports: Sequence[Report], base: str):
         self.nx = graph
         self.texts = {r.doc_id: r.text for r in reports}
@@ -402,6 +406,10 @@ class _Builder:
 
     def add(self, s: str, p: str, o: str) -> None:
         self.out.append((s, p, o))
+
+    def node_term(self, nid: str) -> str | None:
+        """The IRI term of a graph node, None for a node of no RDF type."""
+        return self.node_iri.get(nid)
 
     # Terms that recur in many triples are made once and shared, which keeps a million triples small.
     def report_iri(self, doc_id: str) -> str:
@@ -461,17 +469,21 @@ class _Builder:
         for nid in sorted(self.nx.nodes):
             attrs = self.nx.nodes[nid]
             handler = handlers.get(attrs.get("type"))
-            if handler is None or nid not in self.node_iri:
+            s = self.node_term(nid)
+            if handler is None or s is None:
                 log.warning("node %r of type %r has no RDF mapping; left out", nid, attrs.get("type"))
                 continue
-            handler(nid, self.node_iri[nid], attrs)
+            handler(nid, s, attrs)
         for u, v, key in sorted(self.nx.edges(keys=True)):
             self.edge(u, v, key, self.nx.edges[u, v, key])
+        self.posts_in()
+        self.concept_scheme()
+        return self.out
+
+    def posts_in(self) -> None:
         for post, orgs in self.post_orgs.items():
             if len(orgs) == 1:  # a post named in different bodies' terms gets no single postIn
                 self.add(post, ORG_postIn, next(iter(orgs)))
-        self.concept_scheme()
-        return self.out
 
     def concept_scheme(self) -> None:
         if not self.concepts:
@@ -530,6 +542,13 @@ class _Builder:
         self.text_span(s, a["doc_id"], *a["span"], a.get("quote"))
 
     def person(self, nid: str, s: str, a: dict[str, Any]) -> None:
+        self.person_entity(nid, s, a)
+        self.sources(s, a)
+        for row in self.posts(nid, s, a):
+            self.membership(*row)
+
+    def person_entity(self, nid: str, s: str, a: dict[str, Any]) -> None:
+        """What a person node says that no one report does: type, names, how it was resolved."""
         name = a["name"]
         self.add(s, A, SCHEMA_Person)
         self.add(s, SCHEMA_name, self.zh(name))
@@ -543,33 +562,42 @@ class _Builder:
             self.add(s, KG_resolutionRule, literal(str(a["merge_rule"])))
         for text in _evidence_texts(a):
             self.add(s, KG_mergeEvidence, literal(text))
-        self.sources(s, a)
-        self.memberships(nid, s, a)
 
-    def memberships(self, nid: str, s: str, a: dict[str, Any]) -> None:
+    def posts(self, nid: str, s: str, a: dict[str, Any]) -> list[tuple[str, str, str, str, list[Attestation]]]:
+        """Add the posts the person holds; return (person, post, title, doc_id, attestations) per membership,
+        one for each title a report attests."""
         by_key: dict[tuple[str, str], list[Attestation]] = {}
         for att in attestations(self.nx, nid, self.texts, self.orgs):
             by_key.setdefault((att.title, att.doc_id), []).append(att)
+        out = []
         for (title, doc_id), atts in sorted(by_key.items()):
             post = iri(self.iris.post(a, title))
-            m = iri(self.iris.membership(s[1:-1], title, doc_id))
             self.add(s, ORG_holds, post)
             self.add(post, A, ORG_Post)
             self.add(post, SKOS_prefLabel, self.zh(title))
-            self.add(m, A, ORG_Membership)
-            self.add(m, ORG_member, s)
-            self.add(m, KG_post, post)
             for att in atts:
-                on = date_value(att.date)
-                if on is not None:
-                    self.add(m, KG_attestedOn, literal(on[0], datatype=on[1]))
-                if att.organization and att.organization in self.node_iri:
-                    org = self.node_iri[att.organization]
-                    self.add(m, ORG_organization, org)
+                org = self.node_term(att.organization) if att.organization else None
+                if org is not None:
                     self.post_orgs.setdefault(post, set()).add(org)
-            self.derived(m, doc_id)
-            first = atts[0]
-            self.text_span(m, doc_id, first.start, first.end, first.quote)
+            out.append((s, post, title, doc_id, atts))
+        return out
+
+    def membership(self, s: str, post: str, title: str, doc_id: str, atts: list[Attestation]) -> None:
+        """The org:Membership by which one report attests that the person holds the post."""
+        m = iri(self.iris.membership(s[1:-1], title, doc_id))
+        self.add(m, A, ORG_Membership)
+        self.add(m, ORG_member, s)
+        self.add(m, KG_post, post)
+        for att in atts:
+            on = date_value(att.date)
+            if on is not None:
+                self.add(m, KG_attestedOn, literal(on[0], datatype=on[1]))
+            org = self.node_term(att.organization) if att.organization else None
+            if org is not None:
+                self.add(m, ORG_organization, org)
+        self.derived(m, doc_id)
+        first = atts[0]
+        self.text_span(m, doc_id, first.start, first.end, first.quote)
 
     def organization(self, nid: str, s: str, a: dict[str, Any]) -> None:
         self.add(s, A, ORG_Organization)
@@ -587,8 +615,11 @@ class _Builder:
         for short in a.get("short_names", []):
             self.add(s, SKOS_altLabel, self.zh(short))
         for doc in a.get("reports", []):
-            self.add(self.report_iri(doc), SCHEMA_about, s)
+            self.about(doc, s)
         self.sources(s, a)
+
+    def about(self, doc_id: str, zone: str) -> None:
+        self.add(self.report_iri(doc_id), SCHEMA_about, zone)
 
     def document(self, nid: str, s: str, a: dict[str, Any]) -> None:
         self.add(s, A, SCHEMA_CreativeWork)
@@ -609,7 +640,7 @@ class _Builder:
         self.text_span(s, a["doc_id"], *a["span"], a.get("quote"))
 
     def edge(self, u: str, v: str, relation: str, a: dict[str, Any]) -> None:
-        su, sv = self.node_iri.get(u), self.node_iri.get(v)
+        su, sv = self.node_term(u), self.node_term(v)
         if su is None or sv is None:
             return
         if relation in ROLE_RELATIONS:
@@ -660,7 +691,7 @@ def text_path(doc_id: str) -> str:
 
 def triples(graph: nx.MultiDiGraph, reports: Sequence[Report], base_iri: str = DEFAULT_BASE_IRI) -> list[Triple]:
     """The graph's RDF triples as N-Triples term strings, without duplicates, in canonical order."""
-    rows = _Builder(graph, reports, check_base_iri(base_iri)).build()
+    rows = TripleBuilder(graph, reports, check_base_iri(base_iri)).build()
     by_subject = _by_subject(rows)
     rows.clear()  # the groups hold the same tuples; the list of them is a million slots
     return _ordered(by_subject)
@@ -707,6 +738,6 @@ def _subject_key(s: str) -> str:
 
 
 __all__ = [
-    "DEFAULT_BASE_IRI", "Attestation", "Iris", "Triple", "attestations", "check_base_iri", "date_value",
-    "integer", "iri", "iri_segment", "literal", "unescape", "organizations_by_doc", "text_path", "triples",
+    "DEFAULT_BASE_IRI", "Attestation", "Iris", "Triple", "TripleBuilder", "attestations", "check_base_iri",
+    "date_value", "integer", "iri", "iri_segment", "literal", "unescape", "organizations_by_doc", "text_path", "triples",
 ]

@@ -12,7 +12,7 @@ import logging
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Iterable, Sequence
 
 from kg.errors import KgError
@@ -348,10 +348,11 @@ class _Local:
     def add_title(self, t: TitleAttestation) -> None:
         if not any(x.title == t.title and x.doc_id == t.doc_id and x.date == t.date for x in self.titles):
             self.titles.append(t)
+            self.__dict__.pop("title_set", None)
 
-    @property
-    def title_set(self) -> set[str]:
-        return {t.title for t in self.titles}
+    @cached_property
+    def title_set(self) -> frozenset[str]:
+        return frozenset(t.title for t in self.titles)
 
 
 def _report_person_names(report: Report) -> list[str]:
@@ -520,11 +521,18 @@ class _Cluster:
     evidence: list[MergeEvidence] = field(default_factory=list)
     titles: set[str] = field(default_factory=set)  # every title of every member
     title_sets: set[frozenset] = field(default_factory=set)  # each member's titles, once per distinct set
+    last_with: dict[str, int] = field(default_factory=dict)  # title -> position of the last member with it
 
     def add(self, loc: _Local) -> None:
+        for t in loc.title_set:
+            self.last_with[t] = len(self.members)
         self.members.append(loc)
         self.titles |= loc.title_set
-        self.title_sets.add(frozenset(loc.title_set))
+        self.title_sets.add(loc.title_set)
+
+    def last_sharing(self, titles: Iterable[str]) -> _Local:
+        """The last member holding one of ``titles``, else the last member."""
+        return self.members[max((self.last_with[t] for t in titles if t in self.last_with), default=-1)]
 
     @property
     def docs(self) -> list[str]:
@@ -583,7 +591,7 @@ def _cluster_name(name: str, locs: list[_Local], names_by_doc: dict[str, set[str
         c = fits[0]
         posts = {t for t in mine if not is_generic_title(t)}
         # the report to cite: the latest one sharing a post, else the latest one
-        anchor = next((m for m in reversed(c.members) if m.title_set & posts), c.members[-1])
+        anchor = c.last_sharing(posts)
         shared = anchor.title_set & mine
         rule = RULE_SAME_ZONE_SHARED_TITLE if shared & posts else RULE_SAME_ZONE_COMPATIBLE_TITLES
         c.evidence.append(_evidence(rule, loc.zone, anchor, loc, shared, names_by_doc))
@@ -621,6 +629,7 @@ def _cluster_name(name: str, locs: list[_Local], names_by_doc: dict[str, set[str
             for m in b.members:
                 a.add(m)
             a.members.sort(key=lambda x: x.doc)
+            a.last_with = {t: i for i, m in enumerate(a.members) for t in m.title_set}
             parent[rb] = ra
     clusters = [c for i, c in enumerate(clusters) if find(i) == i]
 

@@ -62,6 +62,11 @@ def _target_classes(shapes: Graph) -> set[str]:
     return {f"<{c}>" for c in shapes.objects(None, SH.targetClass) if isinstance(c, URIRef)}
 
 
+def target_classes() -> set[str]:
+    """The classes ontology/shapes.ttl targets, as IRI terms (``<iri>``)."""
+    return _target_classes(shapes_graph())
+
+
 def _index(data: str | bytes) -> dict[Any, list[Any]]:
     """subject -> its quads, pyoxigraph terms kept as they are (converting a million to text costs seconds)."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
@@ -206,6 +211,45 @@ def validate_triples(rows: Sequence[tuple[str, str, str]], *, full_limit: int = 
                       time.perf_counter() - started)
 
 
+def validate_sections(entity_rows: Sequence[tuple[str, str, str]], section_rows: Sequence[tuple[str, str, str]],
+                      attached: set[str], *, triples: int, focus_nodes_total: int,
+                      sample_per_class: int = SAMPLE_PER_CLASS) -> Validation:
+    """validate()'s sampled path on a graph written in sections (kg.rdf_sections), from the entity section and a
+    sample of whole report sections rather than from every triple.
+
+    Focus nodes are the nodes typed in the sampled sections, and the entities of the entity section they
+    refer to that have no triples elsewhere (posts, concepts); ``sample_per_class`` of each class, the same
+    ones on every run. An entity that also has triples in other reports' sections (``attached``: persons,
+    organizations) is checked with those of the sampled sections only, so a minimum count holds if it holds
+    there. The entities they refer to are loaded for their types, and theirs in turn, so every sh:class has
+    what it checks. ``triples`` and ``focus_nodes_total`` are the whole graph's counts, for the report.
+    """
+    started = time.perf_counter()
+    targets = _target_classes(shapes_graph())
+    rdf_type = f"<{RDF.type}>"
+    by_subject: dict[str, list[tuple[str, str, str]]] = {}
+    for row in entity_rows:
+        by_subject.setdefault(row[0], []).append(row)
+    near = {x for s, _p, o in section_rows for x in (s, o) if x in by_subject}
+    rows = list(section_rows) + [row for s in sorted(near) for row in by_subject[s]]
+    farther = {o for s in near for _s, _p, o in by_subject[s] if o in by_subject} - near
+    rows += [row for s in sorted(farther) for row in by_subject[s]]
+    subjects = {s for s, _p, _o in section_rows}
+    candidates = subjects | (near - attached)
+    by_class: dict[str, list[str]] = {}
+    for s, p, o in rows:
+        if p == rdf_type and o in targets and s in candidates:
+            by_class.setdefault(o[1:-1], []).append(s)
+    sample: set[str] = set()
+    for cls in sorted(by_class):
+        nodes = sorted(set(by_class[cls]), key=lambda s: hashlib.sha256(s.encode("utf-8")).digest())
+        sample.update(nodes[:sample_per_class])
+    chosen = {cls: sorted(s[1:-1] for s in set(nodes) if s in sample) for cls, nodes in by_class.items()}
+    lines = _results(_run(_nt_to_rdflib(rows), _targeting(chosen), inplace=True))
+    return Validation(not lines, len(lines), lines[:SHOWN], PATH_SAMPLE, triples, len(sample), focus_nodes_total,
+                      time.perf_counter() - started)
+
+
 def _nt_to_rdflib(rows: Iterable[tuple[str, str, str]]) -> Graph:
     """An rdflib Graph of N-Triples term strings, the terms made directly rather than by rdflib's slow parser."""
     g = Graph()
@@ -231,5 +275,5 @@ def _term(text: str) -> URIRef | Literal:
     return Literal(value)
 
 
-__all__ = ["FULL_LIMIT", "SAMPLE_PER_CLASS", "SHAPES", "Validation", "shapes_graph", "validate",
-           "validate_triples"]
+__all__ = ["FULL_LIMIT", "SAMPLE_PER_CLASS", "SHAPES", "Validation", "shapes_graph", "target_classes", "validate",
+           "validate_sections", "validate_triples"]

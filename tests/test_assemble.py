@@ -248,3 +248,27 @@ def test_assemble_bylines_are_report_authors_not_persons(tmp_path):
     assert g.nodes["report:r1"]["authors"] == ["马俊", "李明华", "赵国栋"]
     names = {a["name"] for _, a in g.nodes(data=True) if a["type"] == "person"}
     assert not names & set(r.bylines)
+
+
+def test_assemble_shares_one_quote_between_a_directive_and_its_edges(graph):
+    # a large graph holds each directive's sentence once, not as quote, text and two edge quotes
+    directives = [(n, a) for n, a in graph.nodes(data=True) if a["type"] == "directive"]
+    assert directives
+    for n, a in directives:
+        if a["text"] == a["quote"]:
+            assert a["text"] is a["quote"]
+        for _, _, k, e in graph.out_edges(n, keys=True, data=True):
+            if k == "given_at":
+                assert e["quote"] is a["quote"] and e["span"] == a["span"]
+    issued = [(u, v, e) for u, v, k, e in graph.edges(keys=True, data=True) if k == "issued"]
+    assert issued and all(e["quote"] is graph.nodes[v]["quote"] for _, v, e in issued)
+
+
+def test_assemble_graph_behaves_as_one_built_through_networkx(graph):
+    copy = graph.__class__()
+    copy.add_nodes_from(graph.nodes(data=True))
+    copy.add_edges_from(graph.edges(keys=True, data=True))
+    assert list(copy.adjacency()) == list(graph.adjacency())
+    assert all(graph.has_edge(u, v, k) and graph.pred[v][u][k] is graph.succ[u][v][k]
+               for u, v, k in graph.edges(keys=True))
+    assert sorted(graph.in_degree()) == sorted(copy.in_degree())

@@ -159,3 +159,27 @@ def test_entries_round_trip_to_equal_reports(tmp_path):
         back = [cache.get(f"k-{r.doc_id}", r.path) for r in reports]
     assert back == reports
     assert all(isinstance(r, Report) for r in back)
+
+
+def test_an_entry_that_calls_anything_but_a_record_is_refused(seeds, tmp_path, uncached):
+    import os
+    import pickle
+    import zlib
+
+    canary = tmp_path / "canary"
+    canary.write_text("still here", encoding="utf-8")
+
+    class Removes:
+        def __reduce__(self):
+            return os.remove, (str(canary),)
+
+    out = tmp_path / "out"
+    run(seeds, out)
+    with sqlite3.connect(out / CACHE_DIR / CACHE_FILE) as db:
+        db.execute("UPDATE report SET body = ? WHERE rowid = (SELECT min(rowid) FROM report)",
+                   (zlib.compress(pickle.dumps(Removes())),))
+    stats, warnings = run(seeds, out)
+    assert canary.exists()
+    assert (stats.extracted, stats.cached) == (1, 4)
+    assert len([w for w in warnings if "cached extraction" in w]) == 1
+    assert _normalized_paths(output_files(out), seeds) == output_files(uncached)

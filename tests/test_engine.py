@@ -68,3 +68,16 @@ def test_make_engine_picks_the_engine():
 def test_dask_engine_counts_the_cluster_threads(cluster):
     with DaskEngine(cluster) as engine:
         assert engine.workers == 2
+
+
+def test_reports_pickle_back_equal_record_by_record():
+    import pickle
+
+    from kg.engine import extract_batch
+    from kg.records import Participation, Span
+
+    outcomes = extract_batch([str(p) for p in sorted(SEEDS.glob("*.txt"))], None)
+    back = pickle.loads(pickle.dumps(outcomes, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == outcomes
+    meeting = next(o.report.meetings[0] for o in back if o.report.meetings and o.report.meetings[0].participants)
+    assert type(meeting.participants[0]) is Participation and type(meeting.span) is Span

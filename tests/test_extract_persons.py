@@ -1,6 +1,9 @@
 """Person mentions: names, the titles written with them, and words that only look like names."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from kg.extract import extract
@@ -121,3 +124,19 @@ def test_a_byline_who_attended_stays_a_person():
 ])
 def test_name_at(text, pos, length):
     assert name_at(text, pos, strict=True) == length
+
+
+def test_jieba_loads_only_for_a_report_that_needs_it(tmp_path):
+    plain = tmp_path / "plain.txt"
+    plain.write_text("Minutes of the meeting, in English only.\n", encoding="utf-8")
+    named = tmp_path / "named.txt"
+    named.write_text("3月5日,区政府召开常务会议。区长王建国主持会议并讲话。\n", encoding="utf-8")
+    probe = ("import sys, jieba\n"
+             "from kg.engine import extract_batch\n"
+             "extract_batch([sys.argv[1]], None)\n"
+             "print(jieba.dt.initialized, 'jieba.posseg' in sys.modules)\n"
+             "extract_batch([sys.argv[2]], None)\n"
+             "print(jieba.dt.initialized, 'jieba.posseg' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", probe, str(plain), str(named)], capture_output=True, text=True,
+                         check=True).stdout.split("\n")
+    assert out[:2] == ["False False", "True True"]

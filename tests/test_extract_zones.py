@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from kg.extract import organizations as orgs
 from kg.extract.organizations import bare_place_zone, zone
 
 from helpers import SEEDS
@@ -56,3 +59,28 @@ def test_zone_written_names(text, expected):
 ])
 def test_zone_city_prefix_and_word_like_county_names(text, expected):
     assert zone(text)[:2] == expected
+
+
+
+# Kinds, organ suffixes, the characters their look-ahead checks, separators and plain characters.
+PREFIXED_TEXTS = st.text(alphabet="县区市新开发经济技术示范自治高产业镇乡党工委管会政府街道办事处长员中共，。 a1萍", max_size=30)
+
+
+def _finditer(pattern, text):
+    return [(m.start(), m.start(2), m.end(), m.group(2)) for m in pattern.finditer(text)]
+
+
+@pytest.mark.parametrize("pattern, args", [
+    (orgs.ORG_RE, (orgs.SUFFIX_AT_RE, 0, 8)),
+    (orgs.ZONE_RE, (orgs.ZONE_KIND_AT_RE, 2, 4)),
+], ids=["organizations", "zones"])
+def test_prefixed_finds_what_the_full_pattern_finds(pattern, args):
+    @settings(max_examples=2000, deadline=None)
+    @given(PREFIXED_TEXTS)
+    def check(text):
+        assert list(orgs._prefixed(*args, text)) == _finditer(pattern, text)
+
+    check()
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        assert list(orgs._prefixed(*args, text)) == _finditer(pattern, text)

@@ -271,3 +271,45 @@ def test_normalize_maps_variant_forms_t2s_leaves_alone():
     norm = normalize("會議由副區長王玨主持，區委書記靑山出席並講話。")
     assert "王珏" in norm.text and "青山" in norm.text
     assert len(norm.text) == len(norm.original)
+
+
+# --- t2s run only where its phrases occur ----------------------------------------------------
+
+
+def _t2s_then_chained(text: str) -> str:
+    """Conversion as the whole OpenCC converter and the chained characters give it."""
+    from opencc import OpenCC
+
+    from kg.normalize import _chained_table, _simple
+
+    converted = OpenCC("t2s").convert(text)
+    if len(converted) != len(text):
+        converted = _simple(text)
+    return converted.translate(_chained_table())
+
+
+def _phrase_pieces() -> list[str]:
+    from kg.normalize import _phrases
+
+    # Whole phrases, their tails (which overlap other phrases), separators and plain characters.
+    return sorted(_phrases()) + ["，", "。", " ", "有", "序", "沈", "默", "的", "會", "議", "薴"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_phrase_pieces()), max_size=12), st.integers(0, 3))
+def test_to_simplified_is_what_the_whole_converter_gives(pieces, cut):
+    from kg.normalize import _to_simplified
+
+    text = "".join(p[cut % len(p):] if i % 2 else p for i, p in enumerate(pieces))
+    assert _to_simplified(text) == _t2s_then_chained(text)
+
+
+def test_to_simplified_is_what_the_whole_converter_gives_on_traditional_reports():
+    from kg.load import load
+    from kg.normalize import _to_simplified, _traditional_share
+
+    texts = [load(p).text for p in sorted(_require(SEEDS).glob("*.txt")) + _dev_texts()]
+    traditional = [t for t in texts if _traditional_share(t) >= 0.1]
+    assert traditional
+    for text in traditional:
+        assert _to_simplified(text) == _t2s_then_chained(text)

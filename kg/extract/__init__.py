@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from ..records import (Directive, Document, DocumentRef, Meeting, NormalizedText, Organization, Participation,
                        Person, Report, Span)
@@ -19,6 +19,19 @@ MEETING_SAYS_RE = re.compile(rf"({_MEETING_AT_BREAK})(?:还|最后|同时|并)?(
 MEETING_STATEMENT_RE = re.compile(rf"{_MEETING_AT_BREAK}(?:还)?(?:传达|审议|听取|研究|通报|讨论|通过|学习|分析|总结|决定|以)")
 
 
+def _episode_at(episodes: list[_meetings.Episode], starts: list[int], pos: int) -> _meetings.Episode | None:
+    """The first episode whose account holds ``pos``, or None.
+
+    Episodes start in text order and each runs until the next later start, so only those with the
+    last start at or before ``pos`` can hold it, and they all end at the same place.
+    """
+    i = bisect_right(starts, pos) - 1
+    if i < 0:
+        return None
+    i = bisect_left(starts, starts[i])
+    return episodes[i] if pos < episodes[i].end else None
+
+
 def _speech_starts(text: str, mentions, episodes) -> list[tuple[int, int, str]]:
     """Where each speech begins: a name or pronoun, then 强调/指出/要求… (position, end of lead, speaker)."""
     starts: list[tuple[int, int, str]] = []
@@ -29,8 +42,9 @@ def _speech_starts(text: str, mentions, episodes) -> list[tuple[int, int, str]]:
     points += [(pm.start(1), pm.end(1), None) for pm in _meetings.pronoun_speeches(text)]
     points.sort()
     nexts = [p[0] for p in points[1:]] + [len(text)]
+    ep_starts = [x.start for x in episodes]
     for (s, e, name), nxt in zip(points, nexts):
-        ep = next((x for x in episodes if x.start <= s < x.end), None)
+        ep = _episode_at(episodes, ep_starts, s)
         reach = 40
         if ep is not None and ep.kind == "visit" and ep.anchor.start <= s < ep.anchor.end:
             reach = ep.anchor.end - e
@@ -52,6 +66,25 @@ def _speech_starts(text: str, mentions, episodes) -> list[tuple[int, int, str]]:
     return starts
 
 
+def _participants(ep: _meetings.Episode) -> list[Participation]:
+    """An episode's participations in text order, each person's role once, at its first mention."""
+    seen: set[tuple[str, str]] = set()
+    parts: list[tuple[str, str, int, int, str]] = []  # person, role, start, end, title
+    for r in sorted(ep.roles, key=lambda r: r[2]):
+        if (r[0], r[1]) not in seen:
+            seen.add((r[0], r[1]))
+            parts.append(r)
+    chairs = {p[0] for p in parts if p[1] == "chair"}
+    for p in [p for p in parts if p[1] == "speaker"]:
+        if p[0] not in chairs and (p[0], "attendee") not in seen:
+            seen.add((p[0], "attendee"))
+            parts.append((p[0], "attendee", p[2], p[3], p[4]))
+    if ep.kind != "visit":  # a visitor who also chairs a 座谈会 on the way is still a visitor
+        parts = [p for p in parts if not (p[1] == "attendee" and p[0] in chairs)]
+    parts.sort(key=lambda p: (p[2], p[1]))
+    return [Participation(name, role, i, Span(s, e), title) for i, (name, role, s, e, title) in enumerate(parts)]
+
+
 def extract(doc: Document, norm: NormalizedText) -> Report:
     """Run every extractor over one report."""
     text = norm.text
@@ -69,24 +102,7 @@ def extract(doc: Document, norm: NormalizedText) -> Report:
 
     meetings: list[Meeting] = []
     for ep in episodes:
-        order = {}
-        parts = []
-        for name, role, s, e, title in sorted(ep.roles, key=lambda r: r[2]):  # each role at its first mention
-            key = (name, role)
-            if key in order:
-                continue
-            order[key] = len(order)
-            parts.append(Participation(name, role, 0, Span(s, e), title))
-        chairs = {p.person for p in parts if p.role == "chair"}
-        speakers = [p for p in parts if p.role == "speaker"]
-        for p in speakers:
-            if p.person not in chairs and (p.person, "attendee") not in order:
-                order[(p.person, "attendee")] = len(order)
-                parts.append(Participation(p.person, "attendee", 0, p.span, p.title))
-        if ep.kind != "visit":  # a visitor who also chairs a 座谈会 on the way is still a visitor
-            parts = [p for p in parts if not (p.role == "attendee" and p.person in chairs)]
-        parts.sort(key=lambda p: (p.span.start, p.role))
-        parts = [Participation(p.person, p.role, i, p.span, p.title) for i, p in enumerate(parts)]
+        parts = _participants(ep)
         date = meeting_date(ep.year, ep.month, ep.day, published, text, ep.day_offset)
         meetings.append(Meeting(date, ep.time_of_day, ep.name, Span(ep.anchor.start, ep.anchor.end), tuple(parts),
                                 ep.kind))
@@ -113,12 +129,10 @@ def extract(doc: Document, norm: NormalizedText) -> Report:
     # A statement stops the speech at the break before its 会议 (at 0 for a text that starts with it).
     stops = [ep.start for ep in episodes] + [max(m.start() - 1, 0) for m in MEETING_STATEMENT_RE.finditer(text)]
     found = _directives.find_directives(text, sents, starts, stops)
-    directive_records = []
-    for d in found:
-        idx = max(bisect_right(ep_starts, d.start) - 1, 0)
-        if not meetings:
-            continue
-        directive_records.append(Directive(d.speaker, idx, text[d.start:d.end].strip(), Span(d.start, d.end)))
+    directive_records = [
+        Directive(d.speaker, max(bisect_right(ep_starts, d.start) - 1, 0), text[d.start:d.end].strip(),
+                  Span(d.start, d.end))
+        for d in found] if meetings else []
 
     zone_full, zone_short, _ = _orgs.zone(text)
     orgs = tuple(Organization(n, _orgs.kind_of(n), Span(s, e)) for n, s, e in _orgs.organizations(text))

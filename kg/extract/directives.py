@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .text import Sentence
 
@@ -18,8 +18,7 @@ CLAUSE_SPLIT_RE = re.compile(r"[;；](?=要|必须)")
 MUST_RE = re.compile(r"要|必须|让我们|要求是")
 
 
-@dataclass(frozen=True)
-class DirectiveSpan:
+class DirectiveSpan(NamedTuple):
     """An instruction point located in the text."""
 
     speaker: str
@@ -29,6 +28,14 @@ class DirectiveSpan:
 
 def _is_instruction(s: str) -> bool:
     return bool(INSTRUCTION_START_RE.match(s) or SUBJECT_THEN_MUST_RE.match(s))
+
+
+def _clauses(speaker: str, s: str, a: int) -> list[DirectiveSpan]:
+    """The directives of one instruction sentence ``s`` found at ``a``: one per clause starting 要/必须 after a ；."""
+    if ";" not in s and "；" not in s:
+        return [DirectiveSpan(speaker, a, a + len(s))] if s else []
+    pieces = [0] + [m.start() + 1 for m in CLAUSE_SPLIT_RE.finditer(s)] + [len(s)]
+    return [DirectiveSpan(speaker, a + x, a + y) for x, y in zip(pieces, pieces[1:]) if y > x]
 
 
 def find_directives(text: str, sents: list[Sentence], speech_starts: list[tuple[int, int, str]],
@@ -49,33 +56,25 @@ def find_directives(text: str, sents: list[Sentence], speech_starts: list[tuple[
         body = sents[bisect_right(sent_ends, lead_end):bisect_left(sent_starts, end)]
         if not body:
             continue
-        # The first sentence starts after "X强调,".
-        units: list[tuple[int, int, int]] = []  # start, end, paragraph
+        # The sentences (start, end) of each paragraph; the first one starts after "X强调,".
+        by_para: dict[int, list[tuple[int, int]]] = {}
         for s in body:
-            a = max(s.start, lead_end)
-            units.append((a, s.end, s.paragraph))
-        by_para: dict[int, list[tuple[int, int, int]]] = {}
-        for u in units:
-            by_para.setdefault(u[2], []).append(u)
+            by_para.setdefault(s.paragraph, []).append((s.start if s.start > lead_end else lead_end, s.end))
         first = True
-        for para, us in by_para.items():
+        for us in by_para.values():
             head = text[us[0][0]:us[0][1]]
-            headline = (len(us) > 1 and len(head) <= HEADLINE_MAX and _is_instruction(head)
-                        and (INSTRUCTION_START_RE.match(head) is not None))
-            if headline:
+            # A headline starts as an instruction does (一是…, 要…), not with a subject.
+            if len(us) > 1 and len(head) <= HEADLINE_MAX and INSTRUCTION_START_RE.match(head):
                 out.append(DirectiveSpan(speaker, us[0][0], us[-1][1]))
                 first = False
                 continue
-            for a, b, _ in us:
+            for a, b in us:
                 s = text[a:b]
                 instruction = _is_instruction(s)
                 if first and not instruction and MUST_RE.search(s):
                     out.append(DirectiveSpan(speaker, a, b))
                 elif instruction:
-                    pieces = [0] + [m.start() + 1 for m in CLAUSE_SPLIT_RE.finditer(s)] + [len(s)]
-                    for x, y in zip(pieces, pieces[1:]):
-                        if y > x:
-                            out.append(DirectiveSpan(speaker, a + x, a + y))
+                    out.extend(_clauses(speaker, s, a))
                 first = False
     out.sort(key=lambda d: d.start)
     dedup: list[DirectiveSpan] = []

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from .persons import HeaderList, Mention
@@ -16,9 +17,13 @@ VISIT_RE = re.compile(r"调研|视察|宣讲|看望|慰问|考察|督导|检查�
 # A date inside reported speech (X强调,5月6日…召开) is not a new meeting.
 SPEECH_BEFORE_RE = re.compile(r"(?:强调|指出|表示|要求|认为|说)[,，:：]")
 ROLE_HINT_RE = re.compile(r"主持|出席|参加|列席|参会")
-RELATIVE_DAY_RE = re.compile(r"^(?:[^,，。]{0,12}?)(当天|当日|同日|同天|随后|次日|翌日|同时|会前|会后)")
+RELATIVE_DAYS = r"当天|当日|同日|同天|随后|次日|翌日|同时|会前|会后"
+RELATIVE_DAY_RE = re.compile(rf"^(?:[^,，。]{{0,12}}?)({RELATIVE_DAYS})")
 # Undated accounts: 近日/日前 give no day; 今天/昨天 count from the publication date.
-RECENT_RE = re.compile(r"^(?:[^,，。]{0,12}?)(近日|日前|近期|前不久|今天|今日|昨天|昨日)")
+RECENT_DAYS = r"近日|日前|近期|前不久|今天|今日|昨天|昨日"
+RECENT_RE = re.compile(rf"^(?:[^,，。]{{0,12}}?)({RECENT_DAYS})")
+# Whether a report holds any of those words at all: most hold none, and their sentences need no test.
+RELATIVE_OR_RECENT_RE = re.compile(f"{RELATIVE_DAYS}|{RECENT_DAYS}")
 RECENT_OFFSET = {"今天": 0, "今日": 0, "昨天": -1, "昨日": -1}
 ALSO_HELD_RE = re.compile(r"还召开|同时召开|随后召开|随即召开|接着召开|又召开")
 # "…和…" joins two meetings when both halves end with a meeting noun.
@@ -54,6 +59,7 @@ SPEAK_AFTER_RE = re.compile(rf"^{ADVERB}{PLACE}{ADVERB}{TOPIC}{ADVERB}(?:{SPEAK_
 ATTEND_AFTER_RE = re.compile(
     rf"^(?:(?:等|及|以及|和|与)[^。；;,，:：]{{0,40}}?)?{ADVERB}{PLACE}{ADVERB}"
     rf"(?:以[^,，。；;]{{1,12}}?(?:方式|形式))?(?:{ATTEND_VERBS})")
+ATTEND_VERB_RE = re.compile(ATTEND_VERBS)
 ATTEND_LATE_RE = re.compile(rf"^[,，、][^。；;:：]{{0,60}}?(?:{ATTEND_VERBS})")
 CHAIN_RE = re.compile(rf"^[^。；;]{{0,6}}?(?:会议)?[,，]?(?:并|和|及|后)[^。；;]{{0,24}}?({SPEAK_VERBS}|主持|(?:{ATTEND_VERBS}))")
 PRONOUN_RE = re.compile(rf"(?:^|[。；;,，\s])(他|她)(?:{ADVERB})(?:{SPEAK_VERBS})")
@@ -153,14 +159,19 @@ def _meeting_names(s: Sentence, kind: str) -> list[str]:
 def find_episodes(text: str, sents: list[Sentence]) -> list[Episode]:
     """Split the report into meeting/visit accounts, one per anchor sentence."""
     episodes: list[Episode] = []
+    # A sentence is part of the text, so words the whole text lacks are in none of its sentences.
+    undated_here = RELATIVE_OR_RECENT_RE.search(text) is not None
+    also_here = ALSO_HELD_RE.search(text) is not None
     for idx, s in enumerate(sents):
         date = _date_in(s)
+        relative = RELATIVE_DAY_RE.search(s.text) if not date and undated_here else None
+        recent = RECENT_RE.search(s.text) if not date and undated_here else None
+        also = ALSO_HELD_RE.search(s.text) if also_here else None
+        if not (date or relative or recent or also):
+            continue  # most sentences: nothing that starts an account, whatever their verbs
         after = s.text[date.end():] if date else s.text
         has_event = EVENT_RE.search(after) is not None
         has_visit = any(not VISIT_REFERENCE_RE.match(after, v.end()) for v in VISIT_RE.finditer(after))
-        relative = RELATIVE_DAY_RE.search(s.text) if not date else None
-        recent = RECENT_RE.search(s.text) if not date else None
-        also = ALSO_HELD_RE.search(s.text)
         kind = "meeting"
         if date and (has_event or ROLE_HINT_RE.search(after)):
             pass
@@ -262,12 +273,15 @@ def roles_after(window: str) -> list[str]:
     roles: list[str] = []
     rest = window
     # Up to the first 学习/贯彻…: a speech conveyed after those verbs is someone else's.
-    clause = CONVEY_RE.split(CLAUSE_END_RE.split(window, 1)[0], 1)[0]
+    end = CLAUSE_END_RE.search(window)
+    clause = window[:end.start()] if end else window
+    if convey := CONVEY_RE.search(clause):
+        clause = clause[:convey.start()]
     if REFERENCED_SPEECH_RE.search(clause):
         return roles  # 张三出席…时的讲话精神: a speech conveyed, not given here
-    if CHAIR_AFTER_RE.match(rest):
+    if m := CHAIR_AFTER_RE.match(rest):
         roles.append("chair")
-        rest = rest[CHAIR_AFTER_RE.match(rest).end():]
+        rest = rest[m.end():]
     elif m := SPEAK_AFTER_RE.match(rest):
         roles.append("speaker")
         rest = rest[m.end():]
@@ -284,7 +298,7 @@ def roles_after(window: str) -> list[str]:
         if not m:
             break
         verb = m.group(1)
-        role = "chair" if verb == "主持" else "attendee" if re.fullmatch(ATTEND_VERBS, verb) else "speaker"
+        role = "chair" if verb == "主持" else "attendee" if ATTEND_VERB_RE.fullmatch(verb) else "speaker"
         if role not in roles:
             roles.append(role)
         rest = rest[m.end():]
@@ -301,9 +315,10 @@ def assign_roles(text: str, episodes: list[Episode], mentions: list[Mention],
         last_speaker: str | None = None
         first_subject = inside[0] if inside else None
         # A name conveyed as an object (学习领会习近平总书记…精神) does not end the clause about the name before it.
-        cuts = [m.start for m in inside if not OBJECT_OF_RE.search(text, max(0, m.start - 4), m.start)]
+        cuts = sorted(m.start for m in inside if not OBJECT_OF_RE.search(text, max(0, m.start - 4), m.start))
         for run in _runs(text, inside):
-            tail_end = min([c for c in cuts if c > run[-1].end] + [ep.end, len(text)])
+            later = bisect_right(cuts, run[-1].end)
+            tail_end = min(cuts[later] if later < len(cuts) else ep.end, ep.end, len(text))
             window = text[run[-1].end:tail_end]
             if OBJECT_OF_RE.search(text, max(0, run[0].start - 4), run[0].start):
                 roles = []

@@ -22,8 +22,8 @@ KIND = (("党工委", "party"), ("党委", "party"), ("区委", "party"), ("县�
 # A trie of the suffixes (longest first, as an alternation sorted by length would be) spares trying every
 # suffix at every position, and its first characters let a search skip ahead to where one may stand.
 _SUFFIX = rf"({words_pattern(ORGAN_SUFFIXES)})(?![{CJK}]?[长员])"
+# An organization's name as written: what ``_prefixed(SUFFIX_AT_RE, 0, 8, text)`` finds.
 ORG_RE = re.compile(rf"([{CJK}]{{0,8}}?){_SUFFIX}")
-# Where a suffix can end a name; no name starts more than 8 characters before the next such place.
 SUFFIX_AT_RE = re.compile(_SUFFIX)
 # Words that may stand in an organization's name before its organ (区, 萍乡市, 中共, 经开区…).
 ADMIN_WORDS = frozenset("区 县 市 省 州 镇 乡 盟 旗 中共 中央 全国 人民 经开区 高新区 新区 开发区 经济技术开发区 示范区 "
@@ -37,6 +37,7 @@ TOWN_WORD_ENDS = frozenset("村镇亲里土情愁间长")
 # No kind is the start of another, so the first that fits is the only one; starting with the alternation
 # (no look-ahead) lets a search skip ahead to the kinds' first characters.
 _ZONE_KIND = r"(经济技术开发区|经开区|高新技术产业开发区|高新区|新区|开发区|示范区|自治县|县|区|市)"
+# A zone's name as written: what ``_prefixed(ZONE_KIND_AT_RE, 2, 4, text)`` finds.
 ZONE_RE = re.compile(rf"([{CJK}]{{2,4}}?){_ZONE_KIND}")
 ZONE_KIND_AT_RE = re.compile(_ZONE_KIND)
 ZONE_RANK = {"经济技术开发区": 5, "经开区": 5, "高新技术产业开发区": 5, "高新区": 5, "新区": 4, "开发区": 4,
@@ -94,22 +95,25 @@ def _name_prefix(prefix: str) -> str:
     return "".join(kept)
 
 
-def _matches(pattern: re.Pattern, suffix: re.Pattern, reach: int, text: str):
-    """``pattern.finditer(text)``, where a match is at most ``reach`` characters and then ``suffix``."""
-    cur = 0
-    while (q := suffix.search(text, cur)) is not None:
-        m = pattern.search(text, max(cur, q.start() - reach))
-        if m is None:
-            return
-        yield m
-        cur = m.end()
+def _prefixed(kind: re.Pattern, least: int, most: int, text: str):
+    """What ``([CJK]{least,most}?)(kind)`` finds in ``text``, as (start, kind start, end, kind), without scanning for it.
 
-
-def _clause_start(text: str, end: int) -> int:
-    i = end
-    while i > 0 and "\u4e00" <= text[i - 1] <= "\u9fff":
-        i -= 1
-    return i
+    A match's kind is the first place ``kind`` fits from where the last match ended; its prefix is the run
+    of CJK characters right before it, at most ``most`` long. Where fewer than ``least`` precede it, no
+    match uses that place (an earlier start would need another kind before it), and the next place is tried.
+    """
+    cur = pos = 0
+    while (q := kind.search(text, pos)) is not None:
+        at = q.start()
+        lo = at - most if at - most > cur else cur
+        start = at
+        while start > lo and "\u4e00" <= text[start - 1] <= "\u9fff":
+            start -= 1
+        if at - start < least:
+            pos = at + 1
+            continue
+        yield start, at, q.end(), q.group(1)
+        cur = pos = q.end()
 
 
 def kind_of(name: str) -> str:
@@ -124,16 +128,17 @@ def organizations(text: str) -> list[tuple[str, int, int]]:
     """Named bodies in text order: (name, start, end), first occurrence of each."""
     out: list[tuple[str, int, int]] = []
     seen: set[str] = set()
-    for m in _matches(ORG_RE, SUFFIX_AT_RE, 8, text):
-        organ = m.group(2)
-        raw = m.group(1)
+    for m_start, at, end, organ in _prefixed(SUFFIX_AT_RE, 0, 8, text):
+        if organ in ("乡", "镇") and text[end:end + 1] in TOWN_WORD_ENDS:
+            continue
+        raw = text[m_start:at]
         prefix = _name_prefix(raw)
-        if organ in TOWN_SUFFIXES and not prefix and 2 <= len(raw) <= 3 and m.start() == _clause_start(text, m.end()) \
+        # raw and organ are CJK, so the name starts its clause when no CJK character comes before it
+        if organ in TOWN_SUFFIXES and not prefix and 2 <= len(raw) <= 3 \
+                and (m_start == 0 or not "\u4e00" <= text[m_start - 1] <= "\u9fff") \
                 and not NOT_IN_PLACE.intersection(raw):
             prefix = raw  # a town's own name standing alone in a list (彭高镇、福田镇)
         name = prefix + organ
-        if organ in ("乡", "镇") and text[m.end():m.end() + 1] in TOWN_WORD_ENDS:
-            continue
         if organ in TOWN_SUFFIXES:
             # A town needs a name of its own, and 城乡 or 各乡镇 are not towns.
             if len(prefix) < 2 or prefix[-1] in "城各" or _tags().get(name, "ns").startswith(("n", "v", "a")) and \
@@ -141,11 +146,10 @@ def organizations(text: str) -> list[tuple[str, int, int]]:
                 continue
         if organ in ("公司", "集团", "办公室", "委员会") and len(prefix) < 2:
             continue
-        start = m.end() - len(name)
         if name in seen:
             continue
         seen.add(name)
-        out.append((name, start, m.end()))
+        out.append((name, end - len(name), end))
     return out
 
 
@@ -157,23 +161,23 @@ def zone(text: str) -> tuple[str | None, str | None, tuple[int, int] | None]:
     # the lead sentence names the zone the report is about
     first_stop = text.find("。")
     lead_end = min(LEAD_CHARS, first_stop if first_stop >= 0 else len(text))
-    for m in _matches(ZONE_RE, ZONE_KIND_AT_RE, 4, text):
-        kind = m.group(2)
-        place = _name_prefix(m.group(1)).removeprefix("中共")
-        at = m.end() - len(kind) - 2
-        if not place and _rare_noun(m.group(1)[-2:]) and ZONE_BODY_AFTER_RE.match(text, m.end()) \
-                and (at == 0 or not "\u4e00" <= text[at - 1] <= "\u9fff"):
-            place = m.group(1)[-2:]  # a place that is also a word (桃源县政府, 长子县第十五届)
+    for m_start, at, end, kind in _prefixed(ZONE_KIND_AT_RE, 2, 4, text):
+        raw = text[m_start:at]
+        place = _name_prefix(raw).removeprefix("中共")
+        two = at - 2  # where the last two characters of the prefix start
+        if not place and _rare_noun(raw[-2:]) and ZONE_BODY_AFTER_RE.match(text, end) \
+                and (two == 0 or not "\u4e00" <= text[two - 1] <= "\u9fff"):
+            place = raw[-2:]  # a place that is also a word (桃源县政府, 长子县第十五届)
         tag = _tags().get(place)
         # a place is a known place or person-like name (普陀) or unknown (蓉江), never another word (汇报县人大…)
         if len(place) < 2 or (tag is not None and not tag.startswith(("ns", "nr")) and not _rare_noun(place)) \
                 or place in ADMIN_WORDS \
-                or any(place.endswith(a) for a in ("区", "县")):
+                or place.endswith(("区", "县")):
             continue
         key = (place, kind)
         counts[key] += 1
-        first.setdefault(key, (m.end() - len(place) - len(kind), m.end()))
-        if ZONE_ORGAN_AFTER_RE.match(text, m.end()) or m.start() < lead_end:
+        first.setdefault(key, (end - len(place) - len(kind), end))
+        if ZONE_ORGAN_AFTER_RE.match(text, end) or m_start < lead_end:
             strong.add(key)
     sure = {key: n for key, n in counts.items() if n >= 2 or key in strong}
     # a district or county named only once in passing (老城区更新和新城区提质) is weaker than one named bare often
@@ -222,74 +226,104 @@ def bare_place_zone(text: str) -> tuple[str, str, tuple[int, int]] | None:
     level = max(levels, key=lambda lv: (levels[lv], lv == "区"))
     if levels[level] < 2:
         return None
-    import jieba
-
-    if not _may_have_bare_place(text):
-        return None  # segmenting the whole report (the costly part) could find nothing
-    words: Counter[str] = Counter()
-    named: set[str] = set()
-    first: dict[str, int] = {}
-    pos = 0
-    for w in jieba.lcut(text, HMM=False):
-        if len(w) >= 2 and _tags().get(w) == "ns" and w not in PROVINCES and w not in NATIONAL_WORDS:
-            named.add(w)
-            # 老城区, 文明城市 are no district's own name
-            if jieba.dt.FREQ.get(w, 0) <= RARE_WORD_FREQ and w[0] not in NOT_IN_PLACE and not (
-                    len(w) > 2 and w[-1] in "市区县省镇乡村"):
-                words[w] += 1
-                first.setdefault(w, pos)
-        pos += len(w)
-    # Plain substring tests: a pattern per word would be compiled afresh for nearly every report.
-    higher = {w for w in named if w + "市" in text or w + "省" in text or w + "自治区" in text}
-    places = [(n, -first[w], w) for w, n in words.items() if w not in higher and n >= 3
-              and not (w + "区" in text or w + "县" in text)]
+    candidates = _bare_place_candidates(text)
+    if not candidates:
+        return None
+    # A place is a word of jieba's segmentation three times or more; a city is a place word it holds once.
+    cities = _city_words(text)
+    found = _segmented(text, set(candidates) | cities)
+    places = [(len(found[w]), -found[w][0], w) for w in candidates if len(found.get(w, ())) >= 3]
     if not places:
         return None
     _, _, place = max(places)
-    cities = sorted(w for w in higher if w + "市" in text and w != place)
+    cities = sorted(w for w in cities if w in found and w != place)
     city = cities[0] + "市" if len(cities) == 1 else ""
-    return city + place + level, place, (first[place], first[place] + len(place))
+    first = found[place][0]
+    return city + place + level, place, (first, first + len(place))
 
 
-def _countable_place(w: str) -> bool:
-    """The word-level test ``bare_place_zone`` applies before counting a segmented word."""
-    import jieba
-
-    return (len(w) >= 2 and _tags().get(w) == "ns" and w not in PROVINCES and w not in NATIONAL_WORDS
-            and jieba.dt.FREQ.get(w, 0) <= RARE_WORD_FREQ and w[0] not in NOT_IN_PLACE
-            and not (len(w) > 2 and w[-1] in "市区县省镇乡村"))
+def _place_word(w: str) -> bool:
+    """A word jieba tags as a place, other than a province or the nation."""
+    return len(w) >= 2 and _tags().get(w) == "ns" and w not in PROVINCES and w not in NATIONAL_WORDS
 
 
 @lru_cache(maxsize=1)
 def _countable_places() -> dict[str, tuple[str, ...]]:
-    """Every word ``bare_place_zone`` could count, by its first two characters."""
+    """Every word ``bare_place_zone`` could count, by its first two characters.
+
+    Those are the place words that can be a district's own name: rare ones (老城区, 文明城市 are no such name).
+    """
     import jieba
 
     jieba.dt.check_initialized()
+    freq = jieba.dt.FREQ
     index: dict[str, list[str]] = {}
-    for w, tag in _tags().items():
-        if tag == "ns" and _countable_place(w):
+    for w in _tagged_places():
+        if (len(w) >= 2 and w not in PROVINCES and w not in NATIONAL_WORDS and freq.get(w, 0) <= RARE_WORD_FREQ
+                and w[0] not in NOT_IN_PLACE and not (len(w) > 2 and w[-1] in "市区县省镇乡村")):
             index.setdefault(w[:2], []).append(w)
     return {k: tuple(v) for k, v in index.items()}
 
 
-# What after a word makes it a city, province or region (then ``higher``) or a zone already named in full.
+@lru_cache(maxsize=1)
+def _tagged_places() -> tuple[str, ...]:
+    """Every word jieba tags as a place."""
+    return tuple(w for w, tag in _tags().items() if tag == "ns")
+
+
+@lru_cache(maxsize=1)
+def _longest_place_word() -> int:
+    """Length of the longest word jieba tags as a place."""
+    return max(map(len, _tagged_places()))
+
+
+def _city_words(text: str) -> set[str]:
+    """The place words the text writes right before 市: those of them jieba also segments are its cities."""
+    longest = _longest_place_word()
+    out: set[str] = set()
+    i = text.find("市")
+    while i >= 0:
+        out.update(w for n in range(2, min(i, longest) + 1) if _place_word(w := text[i - n:i]))
+        i = text.find("市", i + 1)
+    return out
+
+
+# What after a word makes it a city, province or region, or a zone already named in full: no bare place.
 _NOT_BARE = ("市", "省", "自治区", "区", "县")
 
 
-def _may_have_bare_place(text: str) -> bool:
-    """False when no countable place word occurs three times even as a substring, bare.
+def _bare_place_candidates(text: str) -> list[str]:
+    """The words that may be a bare place: countable place words found three times even as substrings, never before 市/省/区/县.
 
-    A segmented word is one of its substring occurrences, so such a text cannot give
-    ``bare_place_zone`` a place, and its segmentation can be skipped. Nor can a word the text
-    also writes as a city, province, district or county (a counted word is one the segmentation
-    tagged as a place, so those substring tests rule it out exactly as ``bare_place_zone`` does).
+    A segmented word is one of its substring occurrences, so no other word can be a word of the
+    segmentation three times.
     """
     index = _countable_places()
     # str.count counts non-overlapping occurrences, as many as any segmentation can hold.
     grams = Counter(map(operator.add, text, text[1:]))
-    return any(text.count(w) >= 3 and not any(w + level in text for level in _NOT_BARE)
-               for gram, n in grams.items() if n >= 3 for w in index.get(gram, ()))
+    return [w for gram, n in grams.items() if n >= 3 for w in index.get(gram, ())
+            if text.count(w) >= 3 and not any(w + level in text for level in _NOT_BARE)]
+
+
+def _segmented(text: str, words: set[str]) -> dict[str, list[int]]:
+    """Where jieba's segmentation of ``text`` has each of ``words`` as a word: their offsets, in order.
+
+    jieba segments each run of Han characters (and ASCII word characters) on its own, so segmenting
+    only the runs that hold one of the words finds them exactly where the whole text's segmentation does.
+    """
+    import jieba
+
+    found: dict[str, list[int]] = {}
+    for run in jieba.re_han_default.finditer(text):
+        chunk = run.group()
+        if not any(w in chunk for w in words):
+            continue
+        pos = run.start()
+        for w in jieba.lcut(chunk, HMM=False):
+            if w in words:
+                found.setdefault(w, []).append(pos)
+            pos += len(w)
+    return found
 
 
 def referenced_works(text: str) -> list[tuple[str, int, int]]:

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from .lexicon import (COMPOUND_SURNAMES, FUNCTION_SURNAMES, NAME_FOLLOWERS, POSTS, ROLE_VERBS, SHORT_NAME_ENDS,
                       SINGLE_SURNAMES, VISIT_VERBS, is_surname_start, words_pattern)
@@ -14,6 +14,7 @@ from .text import is_cjk
 # ahead to where one stands; one that is matched at a position starts with a class of its first
 # characters, which rules most positions out at once.
 POST_RE = re.compile(words_pattern(POSTS))
+POST_FIRST = frozenset(w[0] for w in POSTS)
 TITLE_END_RE = re.compile(f"(?:{'|'.join(map(re.escape, POSTS))})$")
 FOLLOWER_RE = re.compile(f"(?=[{''.join(sorted({w[0] for w in NAME_FOLLOWERS}))}])" + words_pattern(NAME_FOLLOWERS))
 _ROLE_WORDS = sorted({v for vs in ROLE_VERBS.values() for v in vs} | set(VISIT_VERBS), key=len, reverse=True)
@@ -41,6 +42,8 @@ SUBJECT_START_RE = re.compile(
 
 # A run of CJK unified ideographs, matched in one call rather than tested character by character.
 HAN_RUN_RE = re.compile("[\u4e00-\u9fff]+")
+# The characters a name can start with: most positions are ruled out by one set lookup.
+SURNAME_FIRST = frozenset(SINGLE_SURNAMES | {c[0] for c in COMPOUND_SURNAMES})
 
 
 def is_separator(ch: str) -> bool:
@@ -84,8 +87,7 @@ LIST_TOKEN_RE = re.compile(r"[\u4e00-\u9fff]+")
 LIST_GAP = frozenset(" \t\u3000\xa0、,，")
 
 
-@dataclass(frozen=True)
-class HeaderList:
+class HeaderList(NamedTuple):
     """Names listed under a role header, and the span of the list."""
 
     role_word: str
@@ -165,8 +167,7 @@ def header_lists(text: str) -> list[HeaderList]:
     return out
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
     """One written occurrence of a person's name, with the titles written with it."""
 
     name: str
@@ -201,12 +202,14 @@ def _name_like_word(s: str) -> bool:
 
 def right_boundary(text: str, i: int) -> bool:
     """True when a name may end at ``i``."""
-    return i >= len(text) or not is_cjk(text[i]) or FOLLOWER_RE.match(text, i) is not None
+    return i >= len(text) or not "\u4e00" <= text[i] <= "\u9fff" or FOLLOWER_RE.match(text, i) is not None
 
 
 def _given_name_ok(cand: str, compound: bool) -> bool:
     if cand[-1] in NOT_LAST_IN_NAME:
         return False
+    if NOT_IN_GIVEN_NAME.isdisjoint(cand):
+        return True  # most names: no organ or rank character to judge
     for i in range(1, len(cand)):
         ch = cand[i]
         if ch not in NOT_IN_GIVEN_NAME:
@@ -229,22 +232,24 @@ def name_at(text: str, pos: int, known: frozenset[str] | set[str] = frozenset(),
     common word (县长高原,) is taken when punctuation closes it, and a name may also end where a
     dictionary word begins.
     """
-    if pos >= len(text) or not is_surname_start(text[pos:pos + 2]):
+    if pos >= len(text) or text[pos] not in SURNAME_FIRST or not is_surname_start(text[pos:pos + 2]):
         return 0
     compound = text[pos:pos + 2] in COMPOUND_SURNAMES
     lengths = (4, 3) if compound else (3, 2)
+    han = HAN_RUN_RE.match(text, pos, pos + lengths[0])
+    han_end = han.end() if han else pos
     fits = []
     fallback = 0
     for n in lengths:
+        if pos + n > han_end:
+            continue  # past the end of the text, or not all CJK
         cand = text[pos:pos + n]
-        if len(cand) < n or not HAN_RUN_RE.fullmatch(cand):
-            continue
         if cand in known:
             return n
         bounded = right_boundary(text, pos + n)
         if not bounded and not after_title:
             continue
-        if POST_RE.match(cand, 1) or not _given_name_ok(cand, compound):
+        if (cand[1] in POST_FIRST and POST_RE.match(cand, 1)) or not _given_name_ok(cand, compound):
             continue
         if (strict or n == 2) and is_common_word(cand) and not (
                 after_title and bounded and n == 2 and (_clear_end(text, pos + n) or _name_like_word(cand))):
@@ -276,14 +281,14 @@ def _segment_start(text: str, end: int) -> int:
     i = end
     while i > 0:
         ch = text[i - 1]
-        if ch in ")）" and i < end:
-            # An organ's other name in brackets stays inside the title: 管委会(市钱江新城管委会)副主任.
-            j = max(text.rfind("(", 0, i - 1), text.rfind("（", 0, i - 1))
-            inner = text[j + 1:i - 1] if j >= 0 else ""
-            if 0 < len(inner) <= 20 and not any(is_separator(c) for c in inner):
-                i = j
-                continue
-        if is_separator(ch):
+        if ch in SEPARATORS or ch.isspace():
+            if ch in ")）" and i < end:
+                # An organ's other name in brackets stays inside the title: 管委会(市钱江新城管委会)副主任.
+                j = max(text.rfind("(", 0, i - 1), text.rfind("（", 0, i - 1))
+                inner = text[j + 1:i - 1] if j >= 0 else ""
+                if 0 < len(inner) <= 20 and not any(is_separator(c) for c in inner):
+                    i = j
+                    continue
             break
         i -= 1
     return i
@@ -420,23 +425,29 @@ def find_mentions(text: str, excluded: list[tuple[int, int]] = (),
             add(Mention(name, a, a, b, b, (), "header"))
 
     known = {m.name for m in found.values()}
+    searched = False
     while True:
         before = len(found)
         _extend_lists(text, found, known, free, add)
-        _add_known(text, found, known, add)
+        # Names already searched for cannot be found again where they were not (taken places only grow),
+        # so the later mentions are searched for only when the lists brought new names.
+        if not searched or len(found) > before:
+            _add_known(text, found, known, add)
+            searched = True
         if len(found) == before:
             break
 
-    mentions = sorted(found.values(), key=lambda m: m.name_start)
+    mentions = [found[start] for start in sorted(found)]
     return _inherit_list_titles(text, mentions)
 
 
 def _extend_lists(text, found, known, free, add) -> None:
     """Names joined by 、 or , to a found name belong to the same list."""
-    for m in sorted(found.values(), key=lambda m: m.name_start):
+    for m in [found[start] for start in sorted(found)]:
         # Walk right along the list, then left, so one pass takes a whole list in.
         j = m.end
-        while j < len(text) and text[j] in "、,，" and j + 1 not in found:
+        # A name starting where a found one lies could never be added: the walk ends there.
+        while j < len(text) and text[j] in "、,，" and free(j + 1, j + 2):
             n = name_at(text, j + 1, known, strict=True)
             if not (n and free(j + 1, j + 1 + n) and _list_continues(text, j + 1 + n, text[j])):
                 break
@@ -446,7 +457,7 @@ def _extend_lists(text, found, known, free, add) -> None:
         k = m.start
         while k > 1 and text[k - 1] == "、" and not (k == m.start and m.titles):
             s = _segment_start(text, k - 1)
-            n = name_at(text, s, known, strict=True)
+            n = name_at(text, s, known, strict=True) if free(s, s + 1) else 0
             if not (n and s + n == k - 1 and free(s, s + n)):
                 break
             add(Mention(text[s:s + n], s, s, s + n, s + n, (), "list"))
@@ -489,7 +500,6 @@ def _inherit_list_titles(text: str, mentions: list[Mention]) -> list[Mention]:
             prev = out[-1]
             gap = text[prev.end:m.start]
             if gap and all(c in "、,，" for c in gap) and prev.titles:
-                m = Mention(m.name, m.start, m.name_start, m.name_end, m.end,
-                            tuple(t for t in prev.titles), m.via)
+                m = Mention(m.name, m.start, m.name_start, m.name_end, m.end, prev.titles, m.via)
         out.append(m)
     return out

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 SENTENCE_END = "。！？!?"
@@ -31,8 +31,7 @@ TIME_OF_DAY = {"上午": "上午", "下午": "下午", "晚上": "晚上", "晚�
                "早上": "上午", "中午": None, "凌晨": None}
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
     """A sentence with its span and the paragraph it belongs to."""
 
     start: int
@@ -66,8 +65,7 @@ def sentences(text: str) -> list[Sentence]:
             stripped = s.strip()
             if not stripped:
                 continue
-            lead = len(s) - len(s.lstrip())
-            start = m.start() + lead
+            start = m.start() + (len(s) - len(s.lstrip()) if s[0].isspace() else 0)
             out.append(Sentence(start, start + len(stripped), stripped, para))
         para += 1
         if brk:

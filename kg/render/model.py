@@ -6,7 +6,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import networkx as nx
 
@@ -45,6 +45,10 @@ INITIAL_NODE_BUDGET = 4000
 HIDDEN_TYPES = ("directive", "report", "document")
 # Beyond this many directives the page leaves them out, to stay responsive.
 DIRECTIVE_LIMIT = 3000
+# Above this many edges the page draws them itself in one canvas pass per relation (a vis-network edge
+# costs about 0.1 ms to create, too slow for a page that must open in seconds); canvas edges have no
+# hover, so the view model leaves their tooltips out.
+CANVAS_EDGES_OVER = 5000
 MULTI_BORDER = "#222222"  # a person seen in several zones or reports
 LABEL_MAX = 16
 TITLE_LINES_MAX = 12  # attestations listed in a person's tooltip
@@ -91,20 +95,23 @@ def _person_titles(a: dict[str, Any]) -> list[str]:
 
 
 class _Index:
-    """What the tooltips and filters need about each node's neighbours, from one pass over the edges."""
+    """What the tooltips and filters need about each node's neighbours: the out-edges of ``sources`` only."""
 
-    def __init__(self, graph: nx.MultiDiGraph) -> None:
+    def __init__(self, graph: nx.MultiDiGraph, sources: Iterable[str] | None = None) -> None:
         self.roles: dict[str, Counter] = defaultdict(Counter)  # person -> relation counts
         self.meetings: dict[str, set[str]] = defaultdict(set)  # person -> meetings
         self.people: dict[str, list[tuple[str, str]]] = defaultdict(list)  # meeting -> (relation, person)
         self.meeting_of: dict[str, str] = {}  # directive -> meeting
-        for u, v, k in ((u, v, k) for u, nbrs in graph.adjacency() for v, keyed in nbrs.items() for k in keyed):
-            if k in ROLE_RELATIONS:
-                self.roles[u][k] += 1
-                self.meetings[u].add(v)
-                self.people[v].append((k, u))
-            elif k == "given_at":
-                self.meeting_of[u] = v
+        succ = graph._adj  # networkx's own dicts: its edge views cost a call per edge
+        for u in graph if sources is None else sources:
+            for v, keyed in succ[u].items():
+                for k in keyed:
+                    if k in ROLE_RELATIONS:
+                        self.roles[u][k] += 1
+                        self.meetings[u].add(v)
+                        self.people[v].append((k, u))
+                    elif k == "given_at":
+                        self.meeting_of[u] = v
 
 
 def _zones_of(n: str, index: _Index, cluster: dict[str, str]) -> list[str]:
@@ -188,17 +195,22 @@ def edge_tooltip(graph: nx.MultiDiGraph, u: str, v: str, a: dict[str, Any]) -> s
     return "\n".join(lines)
 
 
-def _visible_edges(graph: nx.MultiDiGraph, kept: set[str]) -> list[tuple[str, str, str, dict[str, Any]]]:
-    """Every edge between kept nodes, except zone membership (the zone's disc shows it) and report
-    mentions already shown by a closer edge."""
-    # adjacency() hands out networkx's own dicts: much faster than edge views on a large graph
-    edges = sorted(((u, v, k, a) for u, nbrs in graph.adjacency() if u in kept for v, keyed in nbrs.items()
-                    if v in kept for k, a in keyed.items() if k in EDGE_STYLE and k not in DRAWN_AS_DISCS),
-                   key=lambda e: e[:3])
-    shown = [e for e in edges if e[2] != "mentions"]
-    linked = {n for u, v, _, _ in shown for n in (u, v)}
-    shown += [e for e in edges if e[2] == "mentions" and e[1] not in linked]
-    return sorted(shown, key=lambda e: e[:3])
+def _visible_edges(graph: nx.MultiDiGraph, nodes: list[str], kept: set[str],
+                   ) -> list[tuple[str, str, str, dict[str, Any]]]:
+    """Every edge between kept nodes (``nodes``, sorted), by source, target and relation, except zone
+    membership (the zone's disc shows it) and report mentions already shown by a closer edge."""
+    succ = graph._adj  # networkx's own dicts: much faster than edge views on a large graph
+    edges = []
+    for u in nodes:
+        nbrs = succ[u]
+        for v in sorted(nbrs) if len(nbrs) > 1 else nbrs:
+            if v in kept:
+                keyed = nbrs[v]
+                for k in sorted(keyed) if len(keyed) > 1 else keyed:
+                    if k in EDGE_STYLE and k not in DRAWN_AS_DISCS:
+                        edges.append((u, v, k, keyed[k]))
+    linked = {n for u, v, k, _ in edges if k != "mentions" for n in (u, v)}
+    return [e for e in edges if e[2] != "mentions" or e[1] not in linked]
 
 
 def _label(graph: nx.MultiDiGraph, n: str) -> str:
@@ -232,15 +244,17 @@ def view_model(graph: nx.MultiDiGraph, *, include_directives: bool | None = None
 
 
 def _view_model(graph: nx.MultiDiGraph, include_directives: bool | None) -> dict[str, Any]:
-    counts = Counter(a["type"] for _, a in graph.nodes(data=True))
+    attrs_of = graph._node
+    counts = Counter(a["type"] for a in attrs_of.values())
     if include_directives is None:
         include_directives = counts["directive"] <= DIRECTIVE_LIMIT
-    nodes = sorted(n for n, a in graph.nodes(data=True) if a["type"] in NODE_STYLE
+    nodes = sorted(n for n, a in attrs_of.items() if a["type"] in NODE_STYLE
                    and (include_directives or a["type"] != "directive"))
     kept = set(nodes)
-    cluster_by_node = {n: cluster_of(graph, n) for n in graph}
+    cluster_by_node = {n: cluster_of(graph, n) for n in nodes}
     pos, discs = layout(graph, nodes, cluster_by_node)
-    index = _Index(graph)
+    # role edges leave persons, given_at edges directives: no need to walk the rest of a large graph
+    index = _Index(graph, (n for n in nodes if attrs_of[n]["type"] in ("person", "directive")))
     vm_nodes = []
     for n in nodes:
         a = graph._node[n]
@@ -268,21 +282,25 @@ def _view_model(graph: nx.MultiDiGraph, include_directives: bool | None) -> dict
         elif t == "directive":
             node["meeting"] = index.meeting_of.get(n, "")
         vm_nodes.append(node)
-    hidden = {n["id"]: n["hidden"] for n in vm_nodes}
+    hidden = {n["id"] for n in vm_nodes if n["hidden"]}
     vm_edges = []
-    parallel: Counter = Counter()
-    for u, v, k, a in _visible_edges(graph, kept):
+    edges = _visible_edges(graph, nodes, kept)
+    tooltips = len(edges) <= CANVAS_EDGES_OVER
+    straight = {"enabled": False}
+    arrows = {k: {"to": {"enabled": True, "type": s["arrow"]}} for k, s in EDGE_STYLE.items()}
+    previous = None
+    nth = 0
+    for u, v, k, a in edges:
+        # edges come by source and target: a repeated pair follows its first edge, and is bent apart from it
+        nth = nth + 1 if (u, v) == previous else 0
+        previous = (u, v)
         style = EDGE_STYLE[k]
-        nth = parallel[(u, v)]
-        parallel[(u, v)] += 1
-        smooth: dict[str, Any] = {"enabled": False}
-        if nth:  # bend repeated edges between the same pair apart
-            smooth = {"enabled": True, "type": "curvedCW", "roundness": round(0.15 * nth, 2)}
         vm_edges.append({
-            "id": f"{u}|{k}|{v}", "from": u, "to": v, "relation": k, "title": edge_tooltip(graph, u, v, a),
-            "color": style["color"], "dashes": style["dashes"], "width": style["width"],
-            "arrows": {"to": {"enabled": True, "type": style["arrow"]}}, "smooth": smooth,
-            "hidden": hidden.get(u, False) or hidden.get(v, False),
+            "id": f"{u}|{k}|{v}", "from": u, "to": v, "relation": k,
+            "title": edge_tooltip(graph, u, v, a) if tooltips else "",
+            "color": style["color"], "dashes": style["dashes"], "width": style["width"], "arrows": arrows[k],
+            "smooth": {"enabled": True, "type": "curvedCW", "roundness": round(0.15 * nth, 2)} if nth else straight,
+            "hidden": u in hidden or v in hidden,
         })
     shown_types = {n["type"] for n in vm_nodes}
     relations = {e["relation"] for e in vm_edges}

@@ -9,7 +9,7 @@ from typing import Any
 from pyvis.network import Network
 
 from kg.errors import E_RENDER_TEMPLATE, KgError
-from kg.render.model import EDGE_STYLE, NODE_STYLE, gc_paused
+from kg.render.model import CANVAS_EDGES_OVER, EDGE_STYLE, NODE_STYLE, gc_paused
 
 # Forbids every network request; inline script and style are all the page needs.
 CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; font-src data:"
@@ -20,9 +20,6 @@ _EXTERNAL_REF = re.compile(
 )
 # Above this many nodes, edges are not drawn while zooming or dragging.
 BIG_GRAPH = 1500
-# Above this many edges the page draws them itself in one canvas pass per relation: a vis-network
-# edge costs about 0.1 ms to create, too slow for a page that must open in seconds.
-CANVAS_EDGES_OVER = 5000
 _DATA_SLOTS = {"nodes": "nodes = new vis.DataSet([]);", "edges": "edges = new vis.DataSet([]);"}
 _SCRIPT_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027"), ("/", "\\/"),
                    ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
