@@ -232,6 +232,7 @@ def build(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *, bas
         graph = assemble(reports, resolution)
     stats.counts = count(reports, graph)
     stats.summary = resolution.summary()
+    del resolution  # the graph holds what the outputs need; memory goes to the graph files
     created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     for stale in out.rglob(".*.tmp"):  # write_atomic's temp files, left by a build that was killed
@@ -242,6 +243,8 @@ def build(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *, bas
         with StagedOutputs() as staged:
             with clock("jsonl"):
                 staged.write(out / "reports.jsonl", _lines(report_lines(reports, with_text=True)))
+            # From here on the graph files read only the texts; the records' other contents are in the graph.
+            reports = [r.text_only() for r in reports]
             with clock("graph files"):
                 # graph.ttl and graph.jsonld in one pass, a section at a time, with the SHACL check
                 checked = write_rdf(staged, out, graph, reports, base_iri=base_iri, validate=validate, jobs=jobs)

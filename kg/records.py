@@ -155,6 +155,12 @@ class Report:
     warnings: tuple[str, ...] = ()
     extractor: str = ""
 
+    def text_only(self) -> "Report":
+        """This report without its extracted records: what the graph files need once the graph holds the rest
+        (the text its spans index, and the file it came from)."""
+        return Report(self.doc_id, self.path, self.sha256, self.text, self.script, self.published, self.zone,
+                      self.zone_short, extractor=self.extractor)
+
     def to_json(self, *, with_text: bool = False) -> dict[str, Any]:
         """The gold-schema view, plus spans and provenance under extra keys."""
         out: dict[str, Any] = {
