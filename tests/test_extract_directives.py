@@ -52,3 +52,11 @@ def test_directives_follow_their_meeting():
 def test_a_retrospective_summary_is_no_directive():
     text = "5月25日,区委书记夏吉林主持召开区委全会。夏吉林指出,五年来,全区经济社会保持又好又快发展。"
     assert directives(text) == []
+
+
+def test_a_directive_span_quotes_its_text_when_white_space_follows_the_verb():
+    text = "5月6日,区委召开全区干部会议。区委书记王伟主持。王伟强调,要抓好落实。李明要求\x0b要求各部门按期完成。"
+    report = run(text)
+    assert report.directives
+    for d in report.directives:
+        assert text[d.span.start:d.span.end] == d.text

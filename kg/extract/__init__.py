@@ -32,6 +32,10 @@ def _episode_at(episodes: list[_meetings.Episode], starts: list[int], pos: int) 
     return episodes[i] if pos < episodes[i].end else None
 
 
+# The roles whose holder a later pronoun (他强调) may stand for.
+_LEAD_ROLES = frozenset({"speaker", "chair"})
+
+
 def _speech_starts(text: str, mentions, episodes) -> list[tuple[int, int, str]]:
     """Where each speech begins: a name or pronoun, then 强调/指出/要求… (position, end of lead, speaker)."""
     starts: list[tuple[int, int, str]] = []
@@ -52,7 +56,7 @@ def _speech_starts(text: str, mentions, episodes) -> list[tuple[int, int, str]]:
         window = text[e:limit]
         lead = _directives.SPEECH_LEAD_RE.search(window)
         if not lead or "。" in window[:lead.start()]:
-            if name is not None and {"speaker", "chair"} & set(_meetings.roles_after(window)):
+            if name is not None and not _LEAD_ROLES.isdisjoint(_meetings.roles_after(window)):
                 last = name
             continue
         in_visit = ep is not None and ep.kind == "visit"
@@ -85,6 +89,14 @@ def _participants(ep: _meetings.Episode) -> list[Participation]:
     return [Participation(name, role, i, Span(s, e), title) for i, (name, role, s, e, title) in enumerate(parts)]
 
 
+def _directive(text: str, d: _directives.DirectiveSpan, meeting_index: int) -> Directive:
+    """A directive's record: its text without the white space around it, and the span of just that text."""
+    raw = text[d.start:d.end]
+    body = raw.strip()
+    start = d.start + len(raw) - len(raw.lstrip())
+    return Directive(d.speaker, meeting_index, body, Span(start, start + len(body)))
+
+
 def extract(doc: Document, norm: NormalizedText) -> Report:
     """Run every extractor over one report."""
     text = norm.text
@@ -111,7 +123,9 @@ def extract(doc: Document, norm: NormalizedText) -> Report:
     present = {p.person for m in meetings for p in m.participants}
     persons: dict[str, dict] = {}
     for m in mentions:
-        entry = persons.setdefault(m.name, {"titles": [], "spans": [], "title_spans": []})
+        entry = persons.get(m.name)
+        if entry is None:  # not setdefault: that would build a fresh entry for every mention
+            entry = persons[m.name] = {"titles": [], "spans": [], "title_spans": []}
         for t in m.titles:
             if t not in entry["titles"]:
                 entry["titles"].append(t)
@@ -129,10 +143,8 @@ def extract(doc: Document, norm: NormalizedText) -> Report:
     # A statement stops the speech at the break before its 会议 (at 0 for a text that starts with it).
     stops = [ep.start for ep in episodes] + [max(m.start() - 1, 0) for m in MEETING_STATEMENT_RE.finditer(text)]
     found = _directives.find_directives(text, sents, starts, stops)
-    directive_records = [
-        Directive(d.speaker, max(bisect_right(ep_starts, d.start) - 1, 0), text[d.start:d.end].strip(),
-                  Span(d.start, d.end))
-        for d in found] if meetings else []
+    directive_records = [_directive(text, d, max(bisect_right(ep_starts, d.start) - 1, 0))
+                         for d in found] if meetings else []
 
     zone_full, zone_short, _ = _orgs.zone(text)
     orgs = tuple(Organization(n, _orgs.kind_of(n), Span(s, e)) for n, s, e in _orgs.organizations(text))

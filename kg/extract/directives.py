@@ -26,8 +26,10 @@ class DirectiveSpan(NamedTuple):
     end: int
 
 
-def _is_instruction(s: str) -> bool:
-    return bool(INSTRUCTION_START_RE.match(s) or SUBJECT_THEN_MUST_RE.match(s))
+# A sentence that starts as an instruction does, or whose subject is followed by 要/必须: one match for either.
+INSTRUCTION_RE = re.compile(f"{INSTRUCTION_START_RE.pattern}|{SUBJECT_THEN_MUST_RE.pattern}")
+# Built straight from a tuple: the named tuple's own constructor is a Python function, costly for every directive.
+_new_span = tuple.__new__
 
 
 def _clauses(speaker: str, s: str, a: int) -> list[DirectiveSpan]:
@@ -70,11 +72,13 @@ def find_directives(text: str, sents: list[Sentence], speech_starts: list[tuple[
                 continue
             for a, b in us:
                 s = text[a:b]
-                instruction = _is_instruction(s)
+                instruction = INSTRUCTION_RE.match(s) is not None
                 if first and not instruction and MUST_RE.search(s):
                     out.append(DirectiveSpan(speaker, a, b))
-                elif instruction:
+                elif instruction and (";" in s or "；" in s):
                     out.extend(_clauses(speaker, s, a))
+                elif instruction:
+                    out.append(_new_span(DirectiveSpan, (speaker, a, b)))  # one clause, the commonest case
                 first = False
     out.sort(key=lambda d: d.start)
     dedup: list[DirectiveSpan] = []

@@ -254,7 +254,7 @@ def _runs(text: str, mentions: list[Mention]) -> list[list[Mention]]:
     for m in mentions:
         if runs:
             gap = text[runs[-1][-1].end:m.start]
-            if gap and len(gap) <= 2 and all(c in "、,，和及与" for c in gap):
+            if gap and len(gap) <= 2 and not gap.strip("、,，和及与"):
                 runs[-1].append(m)
                 continue
             if not gap:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import operator
 import re
+from bisect import bisect_left
 from collections import Counter
 from functools import lru_cache
 
@@ -211,9 +212,15 @@ def _cities(text: str) -> set[str]:
 
 def _rare_noun(word: str) -> bool:
     """A rare dictionary noun (桃源, 长子): a county may bear its name, unlike 城市 or 干部."""
+    return len(word) == 2 and _tags().get(word) == "n" and _jieba().dt.FREQ.get(word, 0) <= RARE_WORD_FREQ
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    """The jieba module, imported on first use: an import statement costs more than this call."""
     import jieba
 
-    return len(word) == 2 and _tags().get(word) == "n" and jieba.dt.FREQ.get(word, 0) <= RARE_WORD_FREQ
+    return jieba
 
 
 def bare_place_zone(text: str) -> tuple[str, str, tuple[int, int]] | None:
@@ -247,9 +254,9 @@ def _place_word(w: str) -> bool:
     return len(w) >= 2 and _tags().get(w) == "ns" and w not in PROVINCES and w not in NATIONAL_WORDS
 
 
-@lru_cache(maxsize=1)
-def _countable_places() -> dict[str, tuple[str, ...]]:
-    """Every word ``bare_place_zone`` could count, by its first two characters.
+@lru_cache(maxsize=65536)  # the same grams come back report after report
+def _countable_places(gram: str) -> tuple[str, ...]:
+    """Every word ``bare_place_zone`` could count that starts with ``gram``.
 
     Those are the place words that can be a district's own name: rare ones (老城区, 文明城市 are no such name).
     """
@@ -257,18 +264,30 @@ def _countable_places() -> dict[str, tuple[str, ...]]:
 
     jieba.dt.check_initialized()
     freq = jieba.dt.FREQ
-    index: dict[str, list[str]] = {}
-    for w in _tagged_places():
+    words = _sorted_places()
+    out: list[str] = []
+    for i in range(bisect_left(words, gram), len(words)):
+        w = words[i]
+        if not w.startswith(gram):
+            break
         if (len(w) >= 2 and w not in PROVINCES and w not in NATIONAL_WORDS and freq.get(w, 0) <= RARE_WORD_FREQ
                 and w[0] not in NOT_IN_PLACE and not (len(w) > 2 and w[-1] in "市区县省镇乡村")):
-            index.setdefault(w[:2], []).append(w)
-    return {k: tuple(v) for k, v in index.items()}
+            out.append(w)
+    return tuple(out)
+
+
+# Sorting the place words costs a tenth of grouping them by their first characters, and the words
+# that start with given characters are still one slice of them, found by bisection.
+@lru_cache(maxsize=1)
+def _sorted_places() -> tuple[str, ...]:
+    """Every word jieba tags as a place, sorted."""
+    return tuple(sorted(_tagged_places()))
 
 
 @lru_cache(maxsize=1)
 def _tagged_places() -> tuple[str, ...]:
     """Every word jieba tags as a place."""
-    return tuple(w for w, tag in _tags().items() if tag == "ns")
+    return tuple([w for w, tag in _tags().items() if tag == "ns"])
 
 
 @lru_cache(maxsize=1)
@@ -298,10 +317,9 @@ def _bare_place_candidates(text: str) -> list[str]:
     A segmented word is one of its substring occurrences, so no other word can be a word of the
     segmentation three times.
     """
-    index = _countable_places()
     # str.count counts non-overlapping occurrences, as many as any segmentation can hold.
     grams = Counter(map(operator.add, text, text[1:]))
-    return [w for gram, n in grams.items() if n >= 3 for w in index.get(gram, ())
+    return [w for gram, n in grams.items() if n >= 3 for w in _countable_places(gram)
             if text.count(w) >= 3 and not any(w + level in text for level in _NOT_BARE)]
 
 

@@ -40,6 +40,10 @@ class Sentence(NamedTuple):
     paragraph: int
 
 
+# Built straight from a tuple: the named tuple's own constructor is a Python function, costly for every sentence.
+_new_sentence = tuple.__new__
+
+
 def cn_number(s: str) -> int:
     """Parse 1-31 written in Arabic or Chinese digits (十二, 二十六)."""
     if s.isdigit():
@@ -62,11 +66,15 @@ def sentences(text: str) -> list[Sentence]:
         # SENTENCE_RE looks neither ahead nor behind, so scanning within the bounds is scanning a copy.
         for m in SENTENCE_RE.finditer(text, pos, end):
             s = m.group()
-            stripped = s.strip()
-            if not stripped:
-                continue
-            start = m.start() + (len(s) - len(s.lstrip()) if s[0].isspace() else 0)
-            out.append(Sentence(start, start + len(stripped), stripped, para))
+            start = m.start()
+            # Most sentences have no white space at either end, and need no stripping.
+            if s[0].isspace() or s[-1].isspace():
+                stripped = s.strip()
+                if not stripped:
+                    continue
+                start += len(s) - len(s.lstrip())
+                s = stripped
+            out.append(_new_sentence(Sentence, (start, start + len(s), s, para)))
         para += 1
         if brk:
             pos = brk.end()
