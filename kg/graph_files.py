@@ -5,7 +5,7 @@ import json
 import re
 from array import array
 from json.encoder import encode_basestring
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import networkx as nx
 
@@ -68,6 +68,22 @@ def _compile(pieces: list[tuple[str, Any]], params: tuple[str, ...]) -> Callable
     return namespace["write"]
 
 
+def _in_pieces(items: Iterable[str], sep: str = "", first: str = "") -> Iterator[str]:
+    """``first + sep.join(items)`` (nothing at all for no items) in pieces of about CHUNK characters."""
+    batch: list[str] = []
+    size = 0
+    lead = first
+    for item in items:
+        batch.append(item)
+        size += len(item)
+        if size >= CHUNK:
+            yield lead + sep.join(batch)
+            batch.clear()
+            size, lead = 0, sep
+    if batch:
+        yield lead + sep.join(batch)
+
+
 def _bool_text(value: bool) -> str:
     return "true" if value else "false"
 
@@ -92,38 +108,9 @@ def node_link_json_chunks(graph: nx.MultiDiGraph) -> Iterator[str]:
     nodes = sorted(graph)
     attrs_of = graph._node
     node, edge = _JsonObjects(("id",)), _JsonObjects(("source", "target", "key"))
-    batch: list[str] = []
-    size = 0
-    sep = "\n"  # before the next chunk: a line break, then a comma too once a line was written
-    for n in nodes:
-        line = node(attrs_of[n], n)
-        batch.append(line)
-        size += len(line)
-        if size >= CHUNK:
-            yield sep + ",\n".join(batch)
-            batch.clear()
-            size, sep = 0, ",\n"
-    if batch:
-        yield sep + ",\n".join(batch)
-        batch.clear()
-        size = 0
+    yield from _in_pieces((node(attrs_of[n], n) for n in nodes), ",\n", first="\n")
     yield '\n],\n"edges": ['
-    sep = "\n"
-    succ = graph._adj  # networkx's own dicts, in the order _sorted_edges gives: inlined, being the hot loop
-    for u in nodes:
-        nbrs = succ[u]
-        for v in sorted(nbrs) if len(nbrs) > 1 else nbrs:
-            keyed = nbrs[v]
-            for k in sorted(keyed, key=str) if len(keyed) > 1 else keyed:
-                line = edge(keyed[k], u, v, k)
-                batch.append(line)
-                size += len(line)
-        if size >= CHUNK:
-            yield sep + ",\n".join(batch)
-            batch.clear()
-            size, sep = 0, ",\n"
-    if batch:
-        yield sep + ",\n".join(batch)
+    yield from _in_pieces((edge(a, u, v, k) for u, v, k, a in _sorted_edges(graph, nodes)), ",\n", first="\n")
     yield "\n]}\n"
 
 
@@ -263,7 +250,6 @@ def graphml_chunks(graph: nx.MultiDiGraph) -> Iterator[str]:
     type (for the <key> declarations that come first), the second writes the elements.
     """
     nodes = sorted(graph)
-    attrs_of = graph._node
     # Elements alike (the same attribute names and value types, in dict order) are written alike:
     # each such signature, numbered in the first pass, gets one <data> template in the second.
     numbers: dict[tuple[str, tuple, tuple], int] = {}
@@ -302,17 +288,18 @@ def graphml_chunks(graph: nx.MultiDiGraph) -> Iterator[str]:
 
     sig = iter(of_element)
     text = data(next(sig), graph.graph)
-    batch: list[str] = [f"    {text}\n" if text else ""]
-    size = 0
+    yield f"    {text}\n" if text else ""
+    yield from _in_pieces(_graphml_body(graph, nodes, sig, data))
+    yield "  </graph>\n</graphml>\n"
+
+
+def _graphml_body(graph: nx.MultiDiGraph, nodes: list, sig: Iterator[int],
+                  data: Callable[[int, dict[str, Any]], str]) -> Iterator[str]:
+    """The <node> and <edge> elements, each with the <data> of its signature number taken from ``sig``."""
+    attrs_of = graph._node
     for n in nodes:
-        element = f'    <node id="{_xml_attr(str(n))}">{data(next(sig), attrs_of[n])}</node>\n'
-        batch.append(element)
-        size += len(element)
-        if size >= CHUNK:
-            yield "".join(batch)
-            batch.clear()
-            size = 0
-    succ = graph._adj
+        yield f'    <node id="{_xml_attr(str(n))}">{data(next(sig), attrs_of[n])}</node>\n'
+    succ = graph._adj  # networkx's own dicts, walked as _sorted_edges does; ids escaped once per node
     for u in nodes:
         source = _xml_attr(str(u))
         nbrs = succ[u]
@@ -320,16 +307,8 @@ def graphml_chunks(graph: nx.MultiDiGraph) -> Iterator[str]:
             target = _xml_attr(str(v))
             keyed = nbrs[v]
             for k in sorted(keyed, key=str) if len(keyed) > 1 else keyed:
-                element = (f'    <edge id="{_xml_attr(str(k))}" source="{source}" target="{target}">'
-                           f'{data(next(sig), keyed[k])}</edge>\n')
-                batch.append(element)
-                size += len(element)
-        if size >= CHUNK:
-            yield "".join(batch)
-            batch.clear()
-            size = 0
-    batch.append("  </graph>\n</graphml>\n")
-    yield "".join(batch)
+                yield (f'    <edge id="{_xml_attr(str(k))}" source="{source}" target="{target}">'
+                       f'{data(next(sig), keyed[k])}</edge>\n')
 
 
 __all__ = ["to_node_link_json", "node_link_json_chunks", "to_graphml", "graphml_chunks", "GRAPHML_HEAD"]

@@ -390,12 +390,16 @@ class TripleBuilder:
     handlers into sections."""
 
     def __init__(self, graph: nx.MultiDiGraph, reports: Sequence[Report], base: str):
-        self.nx = graph
-        self.texts = {r.doc_id: r.text for r in reports}
-        self.iris = Iris(base)
+        self.mapping_state(graph, reports, base)
         self.out: list[Triple] = []
         self.node_iri: dict[str, str] = {n: iri(self.iris.node(a)) for n, a in graph.nodes(data=True)
                                          if a.get("type") in NODE_TYPES}
+
+    def mapping_state(self, graph: nx.MultiDiGraph, reports: Sequence[Report], base: str) -> None:
+        """What the mapping reads and gathers, whatever becomes of the triples it makes."""
+        self.nx = graph
+        self.texts = {r.doc_id: r.text for r in reports}
+        self.iris = Iris(base)
         self.scripts = {a["doc_id"]: a.get("script", "") for _, a in graph.nodes(data=True)
                         if a.get("type") == "report"}
         self.post_orgs: dict[str, set[str]] = {}

@@ -29,8 +29,8 @@ from kg.rdf import (
     KG_listOrder, KG_participant, KG_textSpan, KG_titleAsWritten, LANG, NODE_TYPES, OA_SpecificResource,
     OA_TextPositionSelector, OA_TextQuoteSelector, OA_end, OA_exact, OA_hasSelector, OA_hasSource, OA_prefix,
     OA_start, OA_suffix, PROV_wasDerivedFrom, ROLE_RELATIONS, SCHEMA_Quotation, SCHEMA_Role, SCHEMA_about,
-    SCHEMA_creator, SCHEMA_isBasedOn, SCHEMA_roleName, SCHEMA_text, XSD_BOOLEAN, XSD_INTEGER, XSD_NONNEG, Iris,
-    TripleBuilder, check_base_iri, iri, iri_segment, organizations_by_doc,
+    SCHEMA_creator, SCHEMA_isBasedOn, SCHEMA_roleName, SCHEMA_text, XSD_BOOLEAN, XSD_INTEGER, XSD_NONNEG,
+    TripleBuilder, check_base_iri, iri, iri_segment,
 )
 from kg.records import Report
 from kg.turtle import Abbreviator
@@ -71,6 +71,16 @@ def _lit(value: str) -> str:
     return f'"{value}"'
 
 
+def _quoted(value: str) -> str:
+    """_lit() of a value known to need no escape."""
+    return f'"{value}"'
+
+
+def _quoted_lines(value: str) -> str:
+    """_lit() of a value whose only character to escape is the line break."""
+    return '"' + value.replace("\n", "\\n") + '"'
+
+
 def _escape_one(m: re.Match) -> str:
     return ESCAPES[ord(m[0])]
 
@@ -81,16 +91,7 @@ class _SectionWriter(TripleBuilder):
     def __init__(self, graph: nx.MultiDiGraph, reports: Sequence[Report], base: str,
                  prefixes: dict[str, str] = PREFIXES, targets: Collection[str] | None = None):
         # Not TripleBuilder.__init__, which makes every node's IRI at once; here only entities' are kept.
-        self.nx = graph
-        self.texts = {r.doc_id: r.text for r in reports}
-        self.iris = Iris(base)
-        self.scripts = {a["doc_id"]: a.get("script", "") for _, a in graph.nodes(data=True)
-                        if a.get("type") == "report"}
-        self.post_orgs: dict[str, set[str]] = {}
-        self.concepts: set[str] = set()
-        self.orgs = organizations_by_doc(graph)
-        self.report_iris: dict[str, str] = {}
-        self.text_iris: dict[str, str] = {}
+        self.mapping_state(graph, reports, base)
         self.entity_iris: dict[str, str] = {}
         self.local_iris: dict[str, str] = {}  # the current section's own nodes
         self.local: dict[str, list[str]] = {}  # doc_id -> its report, meeting and directive nodes
@@ -194,14 +195,14 @@ class _SectionWriter(TripleBuilder):
             self.later.setdefault(row[3], []).append((_MEMBERSHIP, row))
 
     def doc(self, doc_id: str) -> tuple[str, str, str, int]:
-        """(IRI segment, normalized text, text IRI, escaping) of a report; escaping says what slices of its text
-        need: nothing (0), only line breaks escaped (1), or _lit() (2)."""
+        """(IRI segment, normalized text, text IRI, quoting) of a report; quoting makes the literal of a slice of
+        its text, as cheaply as the characters the text holds allow."""
         out = self.docs_seen.get(doc_id)
         if out is None:
             text = self.texts.get(doc_id, "")
             special = set(NEEDS_ESCAPE.findall(text))
-            escaping = 0 if not special else 1 if special == {"\n"} else 2
-            out = self.docs_seen[doc_id] = (iri_segment(doc_id), text, self.iris.text(doc_id), escaping)
+            quoting = _quoted if not special else _quoted_lines if special == {"\n"} else _lit
+            out = self.docs_seen[doc_id] = (iri_segment(doc_id), text, self.iris.text(doc_id), quoting)
         return out
 
     # --- sections ------------------------------------------------------------------------------------------
@@ -366,31 +367,22 @@ class _SectionWriter(TripleBuilder):
 
     def span(self, base: str, doc_id: str, start: int, end: int, quote: str | None) -> None:
         """A text span, its position and its quote selector: one template per format."""
-        seg, text, t, escaping = self.doc(doc_id)
+        seg, text, t, quoting = self.doc(doc_id)
         c1, c2, c3, c4, c5, c6, c7, c8, j1, j2, j3, j4, j5, j6, j7, j8, prefix_ttl, suffix_ttl, prefix_js, suffix_js = \
             self.span_parts
         frag = f"{seg}-{start}-{end}"
         prefix = text[start - AFFIX_LEN if start > AFFIX_LEN else 0:start]
         suffix = text[end:end + AFFIX_LEN]
-        if not text:
-            exact = _lit(quote or "")
-        elif escaping == 0:  # the common cases without a call or a regular expression per slice
-            exact = f'"{text[start:end]}"'
-        elif escaping == 1:
-            exact = '"' + text[start:end].replace("\n", "\\n") + '"'
-        else:
-            exact = _lit(text[start:end])
+        exact = quoting(text[start:end]) if text else _lit(quote or "")
         quote_ttl, quote_js = exact, exact + "}]"
         n = 9
         if prefix:
-            prefix = f'"{prefix}"' if escaping == 0 else '"' + prefix.replace("\n", "\\n") + '"' if escaping == 1 \
-                else _lit(prefix)
+            prefix = quoting(prefix)
             quote_ttl = f"{quote_ttl}{prefix_ttl}{prefix}"
             quote_js = f"{quote_js}{prefix_js}{prefix}}}]"
             n += 1
         if suffix:
-            suffix = f'"{suffix}"' if escaping == 0 else '"' + suffix.replace("\n", "\\n") + '"' if escaping == 1 \
-                else _lit(suffix)
+            suffix = quoting(suffix)
             quote_ttl = f"{quote_ttl}{suffix_ttl}{suffix}"
             quote_js = f"{quote_js}{suffix_js}{suffix}}}]"
             n += 1
