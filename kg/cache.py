@@ -22,10 +22,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from .engine import RECORDS
 from .errors import W_CACHE_ENTRY, W_CACHE_FILE, W_CACHE_WRITE, ReportError
 from .load import MAX_REPORT_BYTES, read_report
-from .records import Report
+from .records import RECORDS, Report
 
 CACHE_DIR = ".cache"
 CACHE_FILE = "extract.sqlite"

@@ -7,15 +7,12 @@ back finished ``Report`` records; the raw and intermediate texts never leave the
 """
 from __future__ import annotations
 
-import copyreg
-import operator
 import os
 import threading
 from collections import deque
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Sequence
 
-from . import records
 from .errors import ReportError
 from .records import Report
 
@@ -26,25 +23,6 @@ BATCH = 16
 AHEAD = 4
 # Seconds to wait for a Dask scheduler to answer.
 CONNECT_TIMEOUT = 20
-
-
-def _by_fields(cls: type):
-    """A pickle reducer that rebuilds a record by calling its class with its fields."""
-    names = [f.name for f in fields(cls)]
-    get = operator.attrgetter(*names)
-    if len(names) == 1:
-        return lambda obj: (cls, (get(obj),))
-    return lambda obj: (cls, get(obj))
-
-
-# The records a Report is made of.
-RECORDS = (records.Span, records.Participation, records.Meeting, records.Person, records.Organization,
-           records.Directive, records.DocumentRef, records.Report)
-# Frozen dataclasses with slots pickle through the generic dataclass state functions, which look up the
-# fields of every object; a report holds a hundred records and crosses from a worker per report, so
-# records pickle as a call of their class instead (half the time, on the workers and on the driver).
-for _record in RECORDS:
-    copyreg.pickle(_record, _by_fields(_record))
 
 
 @dataclass(frozen=True)
@@ -258,4 +236,4 @@ def make_engine(kind: str = "local", *, jobs: int | None = None, scheduler=None)
 
 
 __all__ = ["Outcome", "Engine", "PoolEngine", "DaskEngine", "extract_one", "extract_batch", "make_engine",
-           "default_jobs", "quiet_jieba", "BATCH", "RECORDS"]
+           "default_jobs", "quiet_jieba", "BATCH"]
