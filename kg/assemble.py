@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import networkx as nx
 
-from kg.records import Meeting, Report, Span
+from kg.records import Meeting, Participation, Report, Span
 from kg.resolve import COLLECTIVE_SPEAKER, MergeEvidence, PersonEntity, Resolution, sorted_reports
 
 log = logging.getLogger(__name__)
@@ -92,6 +92,19 @@ def find_organizer(meeting: Meeting, report: Report) -> tuple[str, str] | None:
     return None
 
 
+class _Ids(dict):
+    """Node ids by what they are made from, each made once: every node and edge holding an id holds the same
+    string, rather than a copy of its own per edge end."""
+
+    def __init__(self, make: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.make(key)
+        return value
+
+
 class _Builder:
     def __init__(self, reports: list[Report], resolution: Resolution):
         # a report that never names its zone is placed where resolution inferred it to be
@@ -105,7 +118,15 @@ class _Builder:
         # Equal spans and short strings are one object each, shared by every node and edge that carries
         # them: a directive's quote is also its text and the quote of its given_at and issued edges.
         self.spans: dict[tuple[str, int, int], tuple[list[int], str]] = {}
+        self.offsets: dict[int, int] = {}  # and so are the ints in the spans
         self.strings: dict[str, str] = {}
+        self.report_ids = _Ids(report_id)
+        by_doc = self.by_doc  # not self, which would make the builder a reference cycle
+        self.meeting_ids = _Ids(lambda doc: [meeting_id(doc, i) for i in range(len(by_doc[doc].meetings))])
+        self.person_ids = _Ids(person_id)
+        self.organization_ids = _Ids(organization_id)
+        self.zone_ids = _Ids(zone_id)
+        self.work_ids = _Ids(work_id)
         self.first_row: dict[tuple[str, str], list] = {}  # (person node, doc_id) -> first source row there
         self.keys_by_doc: dict[str, list[str]] = {}
         for (doc, _name), key in resolution.lookup.items():
@@ -114,7 +135,7 @@ class _Builder:
         self.first_part: dict[tuple[str, str], Span] = {}
         for r in reports:
             for m in r.meetings:
-                for part in sorted(m.participants, key=lambda x: (x.role, x.order)):
+                for part in sorted(m.participants, key=_role_order):
                     self.first_part.setdefault((r.doc_id, part.person), part.span)
 
     def warn(self, message: str) -> None:
@@ -124,16 +145,19 @@ class _Builder:
     def source(self, doc_id: str, span: Span) -> tuple[list[int], str]:
         """([start, end], quote) of a span of a report, clamped to its text; the same objects for the same span."""
         shared = self.spans.get((doc_id, span.start, span.end))
-        if shared is not None:
-            return shared
+        return shared if shared is not None else self.new_source(doc_id, span.start, span.end)
+
+    def new_source(self, doc_id: str, start: int, end: int) -> tuple[list[int], str]:
+        """source() of a span met for the first time."""
         text = self.by_doc[doc_id].text
-        start, end = span.start, span.end
         if not 0 <= start <= end <= len(text):
             self.warn(f"{doc_id}: span [{start}, {end}] outside the text (length {len(text)}); clamped")
             start = min(max(start, 0), len(text))
             end = min(max(end, start), len(text))
             return [start, end], text[start:end]  # not shared: the warning is given at each use
-        shared = self.spans[(doc_id, start, end)] = ([start, end], self.string(text[start:end]))
+        offsets = self.offsets
+        shared = self.spans[(doc_id, start, end)] = ([offsets.setdefault(start, start), offsets.setdefault(end, end)],
+                                                     self.string(text[start:end]))
         return shared
 
     def string(self, value: str) -> str:
@@ -176,25 +200,28 @@ class _Builder:
         self.put_node(nid, node)
 
     def add_edge(self, u: str, v: str, relation: str, doc_id: str, span: Span, **attrs: Any) -> None:
-        succ, pred = self.g._succ, self.g._pred
-        if u not in succ or v not in succ:  # an end that is no node yet: networkx adds it
-            if self.g.has_edge(u, v, key=relation):
-                return
-            span_list, quote = self.source(doc_id, span)
-            self.g.add_edge(u, v, key=relation, relation=relation, doc_id=doc_id, span=span_list, quote=quote,
-                            **_plain(attrs))
-            return
+        """An edge keyed by its relation, unless u has one of that relation to v already: the first one stays."""
+        succ = self.g._succ
+        if u not in succ or v not in succ:
+            self.add_ends(u, v)
         keyed = succ[u].get(v)
         if keyed is None:
-            keyed = succ[u][v] = pred[v][u] = {}
+            keyed = succ[u][v] = self.g._pred[v][u] = {}
         elif relation in keyed:
             return
         span_list, quote = self.source(doc_id, span)
         edge = {"relation": relation, "doc_id": doc_id, "span": span_list, "quote": quote}
-        for k, val in attrs.items():
-            if val is not None:
-                edge[k] = val
+        if attrs:
+            for k, val in attrs.items():
+                if val is not None:
+                    edge[k] = val
         keyed[relation] = edge
+
+    def add_ends(self, u: str, v: str) -> None:
+        """The ends of an edge that are no nodes yet, as networkx adds them: without attributes."""
+        for end in (u, v):
+            if end not in self.g._succ:
+                self.put_node(end, {})
 
     def build(self) -> nx.MultiDiGraph:
         self.add_zones()
@@ -225,13 +252,13 @@ class _Builder:
             reps = by_zone[zone]
             rows = self.sources([(r.doc_id, zone_mention(r)) for r in reps])
             shorts = sorted({r.zone_short for r in reps if r.zone_short})
-            self.add_multi_source_node(zone_id(zone), "zone", zone, rows, name=zone, short_names=shorts,
+            self.add_multi_source_node(self.zone_ids[zone], "zone", zone, rows, name=zone, short_names=shorts,
                                        reports=[r.doc_id for r in reps])
 
     def add_report(self, r: Report) -> None:
         inferred = self.res.zone_evidence.get(r.doc_id) or {}
         self.add_node(
-            report_id(r.doc_id), "report", r.doc_id, r.doc_id, lead_span(r.text),
+            self.report_ids[r.doc_id], "report", r.doc_id, r.doc_id, lead_span(r.text),
             path=r.path, sha256=r.sha256, script=r.script, published=r.published, zone=r.zone,
             zone_short=r.zone_short, extractor=r.extractor, text_length=len(r.text),
             report_warnings=list(r.warnings), authors=list(r.bylines), zone_rule=inferred.get("rule"),
@@ -268,7 +295,7 @@ class _Builder:
                 ev = p.evidence[0]
                 attrs.update(merge_rule=ev.rule, merge_zone=ev.zone, merge_reports=list(p.reports),
                              merge_evidence=[_evidence_row(e) for e in p.evidence])
-            pid = person_id(key)
+            pid = self.person_ids[key]
             rows = self.sources(self.person_mentions(p))
             for row in rows:
                 self.first_row.setdefault((pid, row[0]), row)
@@ -288,7 +315,7 @@ class _Builder:
             attrs: dict[str, Any] = dict(name=o.name, key=key, kind=o.kind, reports=list(o.reports),
                                          classification=o.classification, names_as_written=list(o.names))
             attrs.update(_scope_attrs(o.zone, o.reports))
-            self.add_multi_source_node(organization_id(key), "organization", o.name,
+            self.add_multi_source_node(self.organization_ids[key], "organization", o.name,
                                        self.sources(o.mentions), **attrs)
 
     def add_works(self) -> None:
@@ -299,68 +326,72 @@ class _Builder:
                     refs.setdefault(ref.title, []).append((r.doc_id, ref.span))
         for title in sorted(refs):
             rows = self.sources(refs[title])
-            self.add_multi_source_node(work_id(title), "document", title, rows, title=title,
+            self.add_multi_source_node(self.work_ids[title], "document", title, rows, title=title,
                                        reports=sorted({row[0] for row in rows}))
 
     def add_meetings(self, r: Report) -> None:
-        doc = r.doc_id
-        for i, m in enumerate(r.meetings):
-            mid = meeting_id(doc, i)
+        doc, rid = r.doc_id, self.report_ids[r.doc_id]
+        zid = self.zone_ids[r.zone] if r.zone else None
+        lookup, person_ids = self.res.lookup, self.person_ids
+        for i, (m, mid) in enumerate(zip(r.meetings, self.meeting_ids[doc])):
             self.add_node(mid, "meeting", m.name or "(unnamed meeting)", doc, m.span, name=m.name, index=i, date=m.date,
                           time_of_day=m.time_of_day, kind=m.kind, zone=r.zone)
-            self.add_edge(mid, report_id(doc), "reported_in", doc, m.span)
-            if r.zone:
-                self.add_edge(mid, zone_id(r.zone), "in_zone", doc, zone_mention(r))
+            self.add_edge(mid, rid, "reported_in", doc, m.span)
+            if zid:
+                self.add_edge(mid, zid, "in_zone", doc, zone_mention(r))
             organizer = find_organizer(m, r)
             if organizer:
                 name, rule = organizer
-                self.add_edge(mid, organization_id(self.res.org_lookup[(doc, name)]), "organized_by",
+                self.add_edge(mid, self.organization_ids[self.res.org_lookup[(doc, name)]], "organized_by",
                               doc, m.span, rule=rule)
-            for part in sorted(m.participants, key=lambda x: (x.role, x.order)):
+            for part in sorted(m.participants, key=_role_order):
                 relation = ROLE_RELATION.get(part.role)
-                key = self.res.lookup.get((doc, part.person))
+                key = lookup.get((doc, part.person))
                 if relation is None or key is None:
                     self.warn(f"{doc}: meeting {i}: participation {part.person!r} as {part.role!r} skipped")
                     continue
-                self.add_edge(person_id(key), mid, relation, doc, part.span, role=part.role,
+                self.add_edge(person_ids[key], mid, relation, doc, part.span, role=part.role,
                               order=part.order, title=part.title)
 
     def add_directives(self, r: Report) -> None:
-        doc = r.doc_id
+        doc, zone = r.doc_id, r.zone
+        mids = self.meeting_ids[doc]
+        lookup, person_ids, source, string = self.res.lookup, self.person_ids, self.source, self.string
         for i, d in enumerate(r.directives):
             did = directive_id(doc, i)
             collective = d.speaker == COLLECTIVE_SPEAKER
-            span, quote = self.source(doc, d.span)
+            span, quote = source(doc, d.span)
             text = quote if quote == d.text else d.text  # one string when the span is exactly the text
             label = (text if len(text) <= 16 else text[:16] + "…") or "(directive)"
             node = {"type": "directive", "label": label, "doc_id": doc, "span": span, "quote": quote, "text": text,
-                    "speaker": self.string(d.speaker), "meeting_index": d.meeting_index, "index": i,
+                    "speaker": string(d.speaker), "meeting_index": d.meeting_index, "index": i,
                     "collective": collective}
-            if r.zone is not None:
-                node["zone"] = self.string(r.zone)
+            if zone is not None:
+                node["zone"] = string(zone)
             self.put_node(did, node)
-            if 0 <= d.meeting_index < len(r.meetings):
-                self.add_edge(did, meeting_id(doc, d.meeting_index), "given_at", doc, d.span)
+            if 0 <= d.meeting_index < len(mids):
+                self.add_edge(did, mids[d.meeting_index], "given_at", doc, d.span)
             else:
                 self.warn(f"{doc}: directive {i} points at meeting {d.meeting_index}, which does not exist")
-            key = self.res.lookup.get((doc, d.speaker))
+            key = lookup.get((doc, d.speaker))
             if not collective and key is not None:
-                self.add_edge(person_id(key), did, "issued", doc, d.span)
+                self.add_edge(person_ids[key], did, "issued", doc, d.span)
 
     def add_mentions(self, r: Report) -> None:
-        doc, rid = r.doc_id, report_id(r.doc_id)
-        for i, m in enumerate(r.meetings):
-            self.add_edge(rid, meeting_id(doc, i), "mentions", doc, m.span)
+        doc, rid = r.doc_id, self.report_ids[r.doc_id]
+        for m, mid in zip(r.meetings, self.meeting_ids[doc]):
+            self.add_edge(rid, mid, "mentions", doc, m.span)
         for key in self.keys_by_doc.get(doc, []):
-            row = self.first_row[(person_id(key), doc)]
-            self.add_edge(rid, person_id(key), "mentions", doc, Span(row[1], row[2]))
+            pid = self.person_ids[key]
+            row = self.first_row[(pid, doc)]
+            self.add_edge(rid, pid, "mentions", doc, Span(row[1], row[2]))
         for o in r.organizations:
             key = self.res.org_lookup.get((doc, o.name))
             if key:
-                self.add_edge(rid, organization_id(key), "mentions", doc, o.span)
+                self.add_edge(rid, self.organization_ids[key], "mentions", doc, o.span)
         for ref in r.referenced_documents:
             if ref.title.strip():
-                self.add_edge(rid, work_id(ref.title), "mentions", doc, ref.span)
+                self.add_edge(rid, self.work_ids[ref.title], "mentions", doc, ref.span)
 
     def add_person_zones(self) -> None:
         """A person is in a zone when they took part in a meeting held there."""
@@ -369,7 +400,7 @@ class _Builder:
                 for doc in p.reports:
                     span = self.first_part.get((doc, p.name))
                     if span is not None and self.by_doc[doc].zone == zone:
-                        self.add_edge(person_id(key), zone_id(zone), "in_zone", doc, span)
+                        self.add_edge(self.person_ids[key], self.zone_ids[zone], "in_zone", doc, span)
                         break
 
     def add_organization_zones(self) -> None:
@@ -380,7 +411,7 @@ class _Builder:
             prefixes = tuple(p for p in (o.zone, *shorts, *ZONE_BODY_PREFIXES) if p)
             if o.kind == "zone" or o.name.startswith(prefixes):
                 doc, span = o.mentions[0]
-                self.add_edge(organization_id(key), zone_id(o.zone), "in_zone", doc, span)
+                self.add_edge(self.organization_ids[key], self.zone_ids[o.zone], "in_zone", doc, span)
 
 
     def add_organization_parents(self) -> None:
@@ -388,9 +419,10 @@ class _Builder:
         for key, o in self.res.organizations.items():
             doc, span = o.mentions[0]
             for parent, rule in o.parents:
-                target = parent if parent.startswith("zone:") else organization_id(parent)
+                zone = parent.removeprefix("zone:")
+                target = self.zone_ids[zone] if zone != parent else self.organization_ids[parent]
                 if self.g.has_node(target):
-                    self.add_edge(organization_id(key), target, "sub_organization_of", doc, span, rule=rule)
+                    self.add_edge(self.organization_ids[key], target, "sub_organization_of", doc, span, rule=rule)
 
 
 def _evidence_row(e: MergeEvidence) -> list:
@@ -413,9 +445,8 @@ def _scope_attrs(zone: str | None, reports: Sequence[str]) -> dict[str, str]:
     return {"zone": zone} if zone else {"scope_doc": reports[0]}
 
 
-def _plain(attrs: dict[str, Any]) -> dict[str, Any]:
-    """Drop None values so every attribute is a plain str/int/float/bool/list."""
-    return {k: v for k, v in attrs.items() if v is not None}
+def _role_order(part: Participation) -> tuple[str, int]:
+    return part.role, part.order
 
 
 def assemble(reports: Sequence[Report], resolution: Resolution) -> nx.MultiDiGraph:

@@ -73,11 +73,13 @@ class _RecordUnpickler(pickle.Unpickler):
             raise pickle.UnpicklingError(f"{module}.{name} is not a record") from None
 
 
-def _encode(report: Report) -> bytes:
+def pack_report(report: Report) -> bytes:
+    """A report as a cache entry's body."""
     return zlib.compress(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
 
-def _decode(body: bytes) -> Report:
+def unpack_report(body: bytes) -> Report:
+    """The report of a cache entry's body; only record classes can come out of it."""
     report = _RecordUnpickler(io.BytesIO(zlib.decompress(body))).load()
     if not isinstance(report, Report):
         raise TypeError(f"entry holds a {type(report).__name__}")
@@ -161,7 +163,7 @@ class ExtractCache:
         if row is None:
             return None
         try:
-            report = _decode(row[0])
+            report = unpack_report(row[0])
             if report.path != path:
                 raise ValueError(f"entry is for {report.path}")
         except Exception as exc:  # any damage to one entry costs one re-extraction, never the build
@@ -170,12 +172,13 @@ class ExtractCache:
         self.hits += 1
         return report
 
-    def put(self, key: str, report: Report) -> None:
-        """Store one report; written for good at the next commit."""
+    def put(self, key: str, report: Report, body: bytes | None = None) -> None:
+        """Store one report (``body``: already packed, by pack_report); written for good at the next commit."""
         self.misses += 1
         if self._open(create=True) is None:
             return
-        body = _encode(report)
+        if body is None:
+            body = pack_report(report)
         try:
             self._db.execute("INSERT OR REPLACE INTO report (key, version, body) VALUES (?, ?, ?)",
                              (key, self.version, body))
@@ -215,4 +218,4 @@ class ExtractCache:
         self.close()
 
 
-__all__ = ["ExtractCache", "fingerprint", "file_key", "CACHE_DIR", "CACHE_FILE"]
+__all__ = ["ExtractCache", "fingerprint", "file_key", "pack_report", "unpack_report", "CACHE_DIR", "CACHE_FILE"]

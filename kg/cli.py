@@ -8,6 +8,7 @@ import traceback
 
 from . import __version__
 from .errors import E_JOBS, E_NEED_SCHEDULER, KgError
+from .export import FORMATS
 from .load import MAX_REPORT_BYTES
 from .pipeline import RunStats, build, extract_reports, report_lines
 
@@ -43,6 +44,11 @@ def _jobs(value: str) -> int:
     return int(value)
 
 
+def _formats(value: str) -> list[str]:
+    """--formats: names split on commas; pipeline.graph_files() says which are unknown."""
+    return [name.strip() for name in value.split(",") if name.strip()]
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kg", description="Build a knowledge graph from Chinese meeting reports.")
     p.add_argument("--version", action="version", version=f"kg {__version__}")
@@ -71,6 +77,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="extract every report again, ignoring and not updating OUT/.cache")
     b.add_argument("--no-validate", action="store_true",
                    help="skip the SHACL check of graph.ttl against ontology/shapes.ttl")
+    b.add_argument("--formats", type=_formats, default=None, metavar="LIST",
+                   help=f"graph files to write, comma-separated: {','.join(FORMATS)} or all (default: all); "
+                   "texts/ and reports.jsonl are always written")
 
     v = sub.add_parser("eval", help="score extraction against gold annotations")
     v.add_argument("paths", nargs="+", help="report files or folders")
@@ -111,7 +120,7 @@ def _build(args) -> int:
         raise KgError(E_NEED_SCHEDULER)
     stats = build(args.paths, args.out, base_iri=args.base_iri, warn=warn, max_bytes=args.max_size, jobs=args.jobs,
                   engine=args.engine, scheduler=args.scheduler, cache=not args.no_cache, progress=not args.quiet,
-                  validate=not args.no_validate)
+                  validate=not args.no_validate, formats=args.formats)
     if not args.quiet:
         c = stats.counts
         head = ", ".join(f"{k} {c[k]}" for k in ("reports", "meetings", "person mentions", "directives"))
@@ -129,8 +138,9 @@ def _build(args) -> int:
             v = stats.validation
             print(f"shapes: {v['violations']} violations, {v['focus_nodes_validated']} of {v['focus_nodes_total']} "
                   f"nodes checked ({v['path']})")
-        print(f"wrote {args.out}/graph.ttl, graph.jsonld, graph.graphml, graph.json, persons.csv, texts/, "
-              "graph.html, reports.jsonl, build-report.json")
+        written = [FORMATS[name] for name in stats.formats if name != "html"] + ["texts/"]
+        written += ["graph.html"] * ("html" in stats.formats) + ["reports.jsonl", "build-report.json"]
+        print(f"wrote {args.out}/" + ", ".join(written))
     return EXIT_SKIPPED if stats.skipped_count else EXIT_OK
 
 

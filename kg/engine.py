@@ -33,6 +33,7 @@ class Outcome:
     report: Report | None = None
     reason: str | None = None  # skip reason, counted in the run report
     message: str | None = None  # one-line warning for a skipped report
+    packed: bytes | None = None  # instead of ``report``: the report as the cache stores it (kg.cache.pack_report)
 
 
 def _reason(exc: ReportError) -> str:
@@ -67,10 +68,19 @@ def extract_one(path: str, max_bytes: int | None) -> Outcome:
     return Outcome(path, report=report)
 
 
-def extract_batch(paths: Sequence[str], max_bytes: int | None) -> list[Outcome]:
-    """``extract_one`` over a batch of paths; the unit of work sent to a worker."""
+def extract_batch(paths: Sequence[str], max_bytes: int | None, pack: bool = False) -> list[Outcome]:
+    """``extract_one`` over a batch of paths; the unit of work sent to a worker.
+
+    With ``pack`` each report comes back packed as the cache stores it: the worker, not the driver,
+    pays for the packing, and the bytes cross between processes more cheaply than the records.
+    """
     quiet_jieba()
-    return [extract_one(p, max_bytes) for p in paths]
+    outcomes = [extract_one(p, max_bytes) for p in paths]
+    if pack:
+        from .cache import pack_report
+
+        outcomes = [o if o.report is None else Outcome(o.path, packed=pack_report(o.report)) for o in outcomes]
+    return outcomes
 
 
 def quiet_jieba() -> None:
@@ -101,8 +111,9 @@ class Engine:
     name = "serial"
     workers = 1
 
-    def run(self, paths: Sequence[str], max_bytes: int | None) -> Iterator[Outcome]:
-        """One Outcome per path, in the order of ``paths``."""
+    def run(self, paths: Sequence[str], max_bytes: int | None, pack: bool = False) -> Iterator[Outcome]:
+        """One Outcome per path, in the order of ``paths``; ``pack`` lets workers in other processes return
+        reports packed for the cache (Outcome.packed), which this process's own extraction never does."""
         for batch in _batches(paths):
             yield from extract_batch(batch, max_bytes)
 
@@ -153,12 +164,12 @@ class PoolEngine(Engine):
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(method))
         return self._pool
 
-    def run(self, paths: Sequence[str], max_bytes: int | None) -> Iterator[Outcome]:
+    def run(self, paths: Sequence[str], max_bytes: int | None, pack: bool = False) -> Iterator[Outcome]:
         if len(paths) <= BATCH:  # not worth starting workers for
             yield from super().run(paths, max_bytes)
             return
         pool = self._executor()
-        yield from _ordered(lambda b: pool.submit(extract_batch, b, max_bytes), lambda f: f.result(),
+        yield from _ordered(lambda b: pool.submit(extract_batch, b, max_bytes, pack), lambda f: f.result(),
                             _batches(paths, _batch_size(len(paths), self.workers)), self.workers * AHEAD)
 
     def close(self) -> None:
@@ -188,7 +199,8 @@ class DaskEngine(Engine):
             raise KgError(E_DASK_CONNECT.format(address=scheduler, reason=exc)) from exc
         self.workers = max(1, sum(self._client.nthreads().values()))
 
-    def run(self, paths: Sequence[str], max_bytes: int | None) -> Iterator[Outcome]:
+    def run(self, paths: Sequence[str], max_bytes: int | None, pack: bool = False) -> Iterator[Outcome]:
+        # Reports come back unpacked: their paths are rewritten here (see _with_path).
         client = self._client
         # Absolute paths: workers do not share the driver's working directory.
         absolute = [os.path.abspath(p) for p in paths]

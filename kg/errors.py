@@ -50,6 +50,7 @@ E_SPARQL_FAILED = "{source}: the query could not be evaluated ({reason}); simpli
 E_NO_DASK = "--engine dask needs dask.distributed, which is not installed; run: pip install 'dask[distributed]'"
 E_DASK_CONNECT = "{address}: no Dask scheduler answers there ({reason}); start one with `dask scheduler` and pass the address it prints"
 E_JOBS = "--jobs {jobs}: give 1 or more worker processes"
+E_FORMATS = "--formats {formats}: unknown {unknown}; give a comma-separated list of {known}, or all"
 E_NEED_SCHEDULER = "--engine dask needs --scheduler ADDRESS (the address `dask scheduler` prints, e.g. tcp://10.0.0.5:8786)"
 W_CACHE_ENTRY = "{path}: its cached extraction in {cache} cannot be read ({reason}); extracting it again"
 W_CACHE_FILE = "{path}: not a usable cache ({reason}); set aside as extract.corrupt, starting an empty cache"

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator, Sequence, Union
+from typing import BinaryIO, Collection, Iterable, Iterator, Sequence, Union
 
 import networkx as nx
 from rdflib import Graph, Literal
@@ -66,14 +65,19 @@ def outputs(graph: nx.MultiDiGraph, reports: Sequence[Report], *, base_iri: str 
 
 
 RDF_FILES = ("graph.jsonld", "graph.ttl")  # what write_rdf() writes
+# The graph's files by the name --formats gives them; the texts, reports.jsonl and build-report.json
+# are written whatever the formats.
+FORMATS = {"ttl": "graph.ttl", "jsonld": "graph.jsonld", "graphml": "graph.graphml", "json": "graph.json",
+           "csv": "persons.csv", "html": "graph.html"}
 
 
 def output_chunks(graph: nx.MultiDiGraph, reports: Sequence[Report], *, base_iri: str | None = None,
-                  rdf: bool = True) -> Iterator[tuple[str, str | Iterator[str]]]:
+                  rdf: bool = True, files: Collection[str] | None = None) -> Iterator[tuple[str, str | Iterator[str]]]:
     """outputs() in path order, each file made only when reached and the large ones as iterators of chunks.
 
     Write each before taking the next, and a large graph's outputs are never all in memory at once.
-    ``rdf=False`` leaves out RDF_FILES, for a caller that writes them with write_rdf() in one pass.
+    ``rdf=False`` leaves out RDF_FILES, for a caller that writes them with write_rdf() in one pass;
+    ``files`` (names such as graph.json) leaves out the graph files not in it, never the texts.
     """
     base = base_iri or DEFAULT_BASE_IRI
     makers = {
@@ -84,31 +88,38 @@ def output_chunks(graph: nx.MultiDiGraph, reports: Sequence[Report], *, base_iri
     if rdf:
         makers["graph.ttl"] = lambda: turtle_chunks(graph, reports, base)
         makers["graph.jsonld"] = lambda: jsonld_chunks(graph, reports, base)
+    if files is not None:
+        makers = {path: make for path, make in makers.items() if path in files}
     texts = text_files(reports)
     for path in sorted([*makers, *texts]):
         yield path, makers[path]() if path in makers else texts[path]
 
 
 def write_rdf(staged: "StagedOutputs", out_dir: str | os.PathLike[str], graph: nx.MultiDiGraph,
-              reports: Sequence[Report], *, base_iri: str | None = None, validate: bool = True, jobs: int | None = 1,
-              full_limit: int = FULL_LIMIT, sample_sections: int = SAMPLE_SECTIONS,
+              reports: Sequence[Report], *, base_iri: str | None = None, validate: bool = True,
+              files: Collection[str] = RDF_FILES, full_limit: int = FULL_LIMIT, sample_sections: int = SAMPLE_SECTIONS,
               sample_per_class: int = SAMPLE_PER_CLASS) -> Validation | None:
-    """Write graph.ttl and graph.jsonld into ``out_dir`` through ``staged``, both in one pass over the graph's
-    sections (kg.rdf_sections), a section at a time, on ``jobs`` processes (None: every core); the same bytes
-    as output_chunks() gives, whatever the number of jobs.
+    """Write graph.ttl and graph.jsonld (those of them in ``files``) into ``out_dir`` through ``staged``, in one
+    pass over the graph's sections (kg.rdf_sections), a section at a time; the same bytes as output_chunks()
+    gives.
 
     With ``validate``, return the SHACL findings (kg.validate) on what was written: on every triple when
     there are at most ``full_limit``, else on the entity section and a fixed sample of reports' sections
     (kg.rdf_sections.sample_docs: ``sample_sections`` and more until each node type is in some), at most
     ``sample_per_class`` nodes of each class.
     """
-    sections = Sections(graph, reports, base_iri or DEFAULT_BASE_IRI, targets=target_classes())
+    turtle, jsonld = "graph.ttl" in files, "graph.jsonld" in files
+    if not (turtle or jsonld):
+        return None
+    # The Turtle is rendered even when only JSON-LD is written: the SHACL check reads it.
+    sections = Sections(graph, reports, base_iri or DEFAULT_BASE_IRI, targets=target_classes(), jsonld=jsonld)
     out = Path(out_dir)
     entity = sections.entities()
     doc_ids = sections.doc_ids()
     tally = Tally(sample_docs(graph, doc_ids, sample_sections) if validate else None, full_limit)
-    with staged.open(out / "graph.ttl") as ttl, staged.open(out / "graph.jsonld") as js:
-        write_files(sections, entity, doc_ids, ttl, js, tally, jobs=jobs or os.cpu_count() or 1, work_dir=out)
+    with (staged.open(out / "graph.ttl") if turtle else nullcontext()) as ttl, \
+            (staged.open(out / "graph.jsonld") if jsonld else nullcontext()) as js:
+        write_files(sections, entity, doc_ids, ttl, js, tally)
     if not validate:
         return None
     if tally.triples <= full_limit:
@@ -151,6 +162,7 @@ class StagedOutputs:
 
     def __init__(self) -> None:
         self.pending: list[tuple[str, Path]] = []  # (temp file, target), in write order
+        self.flushing: list[_Flush] = []  # large temp files being flushed to disk while the build goes on
 
     def write(self, path: str | os.PathLike[str], content: Content) -> None:
         with self.open(path) as f:
@@ -167,19 +179,39 @@ class StagedOutputs:
         Several may be open at once, for outputs made in the same pass."""
         target = Path(path)
         try:
-            with tempfile.NamedTemporaryFile(
-                "wb", dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp", delete=False,
-            ) as f:
-                self.pending.append((f.name, target))
-                # NamedTemporaryFile creates 0600; give the result the mode a plain open() would
-                os.chmod(f.name, 0o666 & ~_umask())
+            name, fd = self._create(target)
+            self.pending.append((name, target))
+            with open(fd, "wb") as f:
                 yield f
+                f.flush()
+                if f.tell() >= EARLY_FLUSH_BYTES:
+                    self.flushing.append(_Flush(name, target))
         except OSError as e:
             raise OutputError(E_WRITE.format(path=target, reason=e.strerror or e)) from e
 
-    def commit(self) -> None:
-        """Flush every temp file to disk, then rename each over its target, in write order."""
+    def _create(self, target: Path) -> tuple[str, int]:
+        """A new temp file beside ``target`` (``.NAME.RANDOM.tmp``), with the mode a plain open() would give it."""
+        while True:
+            name = os.path.join(target.parent, f".{target.name}.{_temp_token()}.tmp")
+            try:
+                return name, os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+            except FileExistsError:
+                continue
+
+    def commit(self, remove: Iterable[str | os.PathLike[str]] = ()) -> None:
+        """Flush every temp file to disk, then rename each over its target, in write order; first delete the files
+        in ``remove``, outputs that the new ones must not be mixed with."""
+        for flush in self.flushing:
+            flush.join()
+        self.flushing.clear()
         _flush_to_disk([tmp for tmp, _target in self.pending])
+        for path in remove:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+            except OSError as e:
+                raise OutputError(E_WRITE.format(path=path, reason=e.strerror or e)) from e
         while self.pending:
             tmp_name, target = self.pending[0]
             try:
@@ -207,6 +239,13 @@ def _write_chunks(f, chunks: Iterable[str]) -> None:
     batch: list[str] = []
     size = 0
     for chunk in chunks:
+        if len(chunk) >= WRITE_BATCH:  # a large piece is encoded a slice at a time, never joined or copied whole
+            f.write("".join(batch).encode("utf-8"))
+            batch.clear()
+            size = 0
+            for i in range(0, len(chunk), WRITE_BATCH):
+                f.write(chunk[i:i + WRITE_BATCH].encode("utf-8"))
+            continue
         batch.append(chunk)
         size += len(chunk)
         if size >= WRITE_BATCH:
@@ -217,6 +256,34 @@ def _write_chunks(f, chunks: Iterable[str]) -> None:
 
 
 FSYNC_EACH_MAX = 16  # more files than this are flushed with one syncfs(2) rather than one fsync(2) each
+EARLY_FLUSH_BYTES = 8 << 20  # a file this large starts going to disk as soon as it is written
+
+
+class _Flush:
+    """fsync(2) of a written file on a thread of its own, so the disk works while the next output is computed;
+    join() raises the OutputError of a failed flush."""
+
+    def __init__(self, path: str, target: Path) -> None:
+        import threading
+
+        self.path, self.target, self.error = path, target, None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as e:
+            self.error = e
+
+    def join(self) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise OutputError(E_WRITE.format(path=self.target, reason=self.error.strerror or self.error))
 
 
 def _flush_to_disk(paths: list[str]) -> None:
@@ -257,15 +324,13 @@ def _syncfs():
         return None
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def _temp_token() -> str:
+    return os.urandom(6).hex()
 
 
 __all__ = [
     "DEFAULT_BASE_IRI", "iri_segment", "date_literal", "to_rdf", "to_turtle", "to_jsonld", "text_files",
-    "outputs", "output_chunks", "write_rdf", "RDF_FILES", "to_node_link_json", "node_link_json_chunks", "to_graphml",
+    "outputs", "output_chunks", "write_rdf", "RDF_FILES", "FORMATS", "to_node_link_json", "node_link_json_chunks", "to_graphml",
     "graphml_chunks",
     "write_atomic", "StagedOutputs",
 ]

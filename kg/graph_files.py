@@ -58,7 +58,7 @@ def _compile(pieces: list[tuple[str, Any]], params: tuple[str, ...]) -> Callable
         if kind == "attr":
             constants[f"_c{len(constants)}"] = ref
             ref = f"a[_c{len(constants) - 1}]"
-        if writer is None:  # the value is its own text (an int)
+        if writer is None:  # the value is its own text (an int, or text written already)
             fields.append(f"{{{ref}}}")
         else:
             constants[f"_c{len(constants)}"] = writer
@@ -106,49 +106,127 @@ def node_link_json_chunks(graph: nx.MultiDiGraph) -> Iterator[str]:
     yield (f'{{"directed": {json.dumps(graph.is_directed())}, "multigraph": {json.dumps(graph.is_multigraph())}, '
            f'"graph": {encode(graph.graph)},\n"nodes": [')
     nodes = sorted(graph)
-    attrs_of = graph._node
-    node, edge = _JsonObjects(("id",)), _JsonObjects(("source", "target", "key"))
-    yield from _in_pieces((node(attrs_of[n], n) for n in nodes), ",\n", first="\n")
+    yield from _in_pieces(_node_objects(graph, nodes), ",\n", first="\n")
     yield '\n],\n"edges": ['
-    yield from _in_pieces((edge(a, u, v, k) for u, v, k, a in _sorted_edges(graph, nodes)), ",\n", first="\n")
+    yield from _in_pieces(_edge_objects(graph, nodes), ",\n", first="\n")
     yield "\n]}\n"
+
+
+def _node_objects(graph: nx.MultiDiGraph, nodes: list) -> Iterator[str]:
+    """Each node's JSON object: its attributes and its "id"."""
+    objects = _JsonObjects(("id",))
+    writers = objects.writers
+    attrs_of = graph._node
+    for n in nodes:
+        a = attrs_of[n]
+        write = writers.get(tuple(a)) or objects.writer(a)
+        try:
+            text = write(a, _json_id(n))
+        except TypeError:  # a value of another type than the first dict with these names had
+            text = objects.encode(a, n)
+        yield text
+
+
+def _edge_objects(graph: nx.MultiDiGraph, nodes: list) -> Iterator[str]:
+    """Each edge's JSON object: its attributes and its "source", "target" and "key", in _sorted_edges' order."""
+    objects = _JsonObjects(("source", "target", "key"))
+    writers = objects.writers
+    succ = graph._adj  # walked as _sorted_edges does, to write each end once rather than once per edge
+    for u in nodes:
+        source = _json_id(u)
+        nbrs = succ[u]
+        for v in sorted(nbrs) if len(nbrs) > 1 else nbrs:
+            target = _json_id(v)
+            keyed = nbrs[v]
+            for k in sorted(keyed, key=str) if len(keyed) > 1 else keyed:
+                a = keyed[k]
+                write = writers.get(tuple(a)) or objects.writer(a)
+                try:
+                    text = write(a, source, target, _json_id(k))
+                except TypeError:  # as in _node_objects
+                    text = objects.encode(a, u, v, k)
+                yield text
 
 
 class _JsonObjects:
     """``json.dumps({**attrs, **extras}, ensure_ascii=False, sort_keys=True)`` for attribute dicts plus named
-    extras (a node's id; an edge's source, target and key), compiled per kind of dict."""
+    extras (a node's id; an edge's source, target and key), compiled per set of attribute names.
+
+    A compiled writer expects the value types of the first dict it was made for and raises TypeError
+    for any other, on which the caller falls back on encode(): a writer looked up by the names alone
+    costs much less per element than one looked up by names and value types.
+    """
 
     def __init__(self, extras: tuple[str, ...]) -> None:
         self.extras = extras
         self.params = ("a",) + tuple(f"x{i}" for i in range(len(extras)))
-        self.writers: dict[tuple[tuple, tuple, tuple], Callable[..., str] | None] = {}
-        self.encode = _json_encoder(sort_keys=True)
+        self.writers: dict[tuple, Callable[..., str]] = {}  # attribute names -> writer
+        self._encode = _json_encoder(sort_keys=True)
 
-    def writer(self, names: tuple, classes: tuple, extra_classes: tuple) -> Callable[..., str] | None:
+    def encode(self, attrs: dict[str, Any], *extras: Any) -> str:
+        """The object by the json encoder, for any attributes."""
+        return self._encode({**attrs, **dict(zip(self.extras, extras))})
+
+    def writer(self, attrs: dict[str, Any]) -> Callable[..., str]:
+        """The writer for dicts with the names of ``attrs``, made for its value types; extras come as JSON."""
+        names = tuple(attrs)
         keys = names + self.extras
-        classes += extra_classes
         if len(set(keys)) != len(keys) or any(type(k) is not str for k in keys):
-            return None  # an attribute named like an extra, or not by a string: the encoder decides
+            write = _encoder_decides  # an attribute named like an extra, or not by a string
+        else:
+            write = _compile(self.pieces(keys, tuple(map(type, attrs.values()))), self.params)
+        self.writers[names] = write
+        return write
+
+    def pieces(self, keys: tuple[str, ...], classes: tuple[type, ...]) -> list[tuple[str, Any]]:
+        """_compile's pieces for an object of these keys, in sorted order, with values of these types."""
         pieces: list[tuple[str, Any]] = []
+        n_attrs = len(keys) - len(self.extras)
         for n, i in enumerate(sorted(range(len(keys)), key=keys.__getitem__)):
             pieces.append(("text", ("{" if n == 0 else ", ") + encode_basestring(keys[i]) + ": "))
-            cls = classes[i]
-            writer = (encode_basestring if cls is str else None if cls is int else _bool_text if cls is bool
-                      else _json_value)
-            pieces.append(("attr", (keys[i], writer)) if i < len(names) else ("arg", (self.params[i - len(names) + 1],
-                                                                                     writer)))
+            if i < n_attrs:
+                pieces.append(("attr", (keys[i], _json_writer(classes[i]))))
+            else:  # an extra, given as JSON text
+                pieces.append(("arg", (self.params[i - n_attrs + 1], None)))
         pieces.append(("text", "}" if pieces else "{}"))
-        return _compile(pieces, self.params)
+        return pieces
 
-    def __call__(self, attrs: dict[str, Any], *extras: Any) -> str:
-        sig = (tuple(attrs), tuple(map(type, attrs.values())), tuple(map(type, extras)))
-        try:
-            write = self.writers[sig]
-        except KeyError:
-            write = self.writers[sig] = self.writer(*sig)
-        if write is None:
-            return self.encode({**attrs, **dict(zip(self.extras, extras))})
-        return write(attrs, *extras)
+
+def _json_writer(cls: type) -> Callable[[Any], str]:
+    """The function writing a value of this type as JSON, which raises TypeError for a value of another type."""
+    if cls is str:
+        return encode_basestring  # raises TypeError itself
+    if cls is int:
+        return _int_json
+    if cls is bool:
+        return _bool_json
+    return _json_value  # any type
+
+
+def _encoder_decides(*_args: Any) -> str:
+    """The writer of objects that only the encoder writes right: the caller falls back on it."""
+    raise TypeError("written by the encoder")
+
+
+def _json_id(value: Any) -> str:
+    """A node id or edge key as JSON."""
+    return encode_basestring(value) if type(value) is str else _json_value(value)
+
+
+def _int_json(value: int) -> str:
+    """An int as JSON; TypeError for anything else (a bool included)."""
+    if type(value) is not int:
+        raise TypeError(f"not an int: {value!r}")
+    return int.__repr__(value)
+
+
+def _bool_json(value: bool) -> str:
+    """A bool as JSON; TypeError for anything else."""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    raise TypeError(f"not a bool: {value!r}")
 
 
 def _json_value(value: Any, _encode=_json_encoder(sort_keys=True)) -> str:

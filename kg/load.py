@@ -70,6 +70,7 @@ _GB_NAMES = {"gb18030", "gbk", "gb2312", "hz"}
 _BIG5_NAMES = {"big5", "cp950", "big5hkscs"}
 _BIG5_FAMILY = ("big5", "cp950", "big5hkscs")
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\x0b\x0c\r")
+_BOM_BYTES = tuple(bom for bom, _ in _BOMS)
 
 
 # ---------------------------------------------------------------- finding reports
@@ -167,7 +168,8 @@ def load(path: str | os.PathLike[str], *, max_bytes: int | None = MAX_REPORT_BYT
     """
     p = Path(path)
     data = read_report(p, max_bytes)
-    if not data.strip():
+    # isspace, not strip: the same test without copying the report
+    if not data or data.isspace():
         raise ReportError(E_EMPTY.format(path=p), "empty")
     if looks_binary(data):
         raise ReportError(E_BINARY.format(path=p), "binary")
@@ -175,7 +177,7 @@ def load(path: str | os.PathLike[str], *, max_bytes: int | None = MAX_REPORT_BYT
         text, encoding, notes = decode(data)
     except UnicodeDecodeError as exc:
         raise ReportError(E_UNDECODABLE.format(path=p), "undecodable") from exc
-    if not text.strip():
+    if not text or text.isspace():
         raise ReportError(E_EMPTY.format(path=p), "empty")
     fmt = "html" if is_html(p, text) else "text"
     if fmt == "html":
@@ -208,8 +210,7 @@ def read_report(path: str | os.PathLike[str], max_bytes: int | None = MAX_REPORT
             too_large = max_bytes is not None and st.st_size > max_bytes
             # One byte past the limit is read because the file may have grown since fstat.
             limit = -1 if max_bytes is None else max_bytes + 1
-            with os.fdopen(os.dup(fd), "rb") as f:
-                data = b"" if too_large else f.read(limit)
+            data = b"" if too_large else _read_fd(fd, st.st_size, limit)
         finally:
             os.close(fd)
     except OSError as exc:
@@ -221,6 +222,22 @@ def read_report(path: str | os.PathLike[str], max_bytes: int | None = MAX_REPORT
     return data
 
 
+def _read_fd(fd: int, size: int, limit: int) -> bytes:
+    """Up to ``limit`` bytes of ``fd`` (all when ``limit`` is -1), for a file of ``size`` bytes by fstat.
+
+    Reading the size found plus one byte takes the whole file in one call and sees whether it grew;
+    a buffered file's read would set aside ``limit`` bytes however small the file.
+    """
+    want = size + 1 if limit < 0 else min(limit, size + 1)
+    chunks: list[bytes] = []
+    got = 0
+    while want > 0 and (chunk := os.read(fd, want)):
+        chunks.append(chunk)
+        got += len(chunk)
+        want = 1 << 16 if limit < 0 else min(limit - got, 1 << 16)
+    return b"".join(chunks)
+
+
 _HTML_START = re.compile(r"\s*(?:<!doctype\s+html|<html[\s>])", re.IGNORECASE)
 _HTML_BODY = re.compile(r"<body[\s>]", re.IGNORECASE)
 
@@ -229,6 +246,8 @@ def is_html(path: str | os.PathLike[str], text: str) -> bool:
     """True for .html/.htm files and for text that is evidently an HTML page."""
     if os.path.splitext(path)[1].lower() in HTML_SUFFIXES:
         return True
+    if "<" not in text:
+        return False  # both marks start with it; plain reports have none, and are not searched
     return bool(_HTML_START.match(text.lstrip("\ufeff")) or _HTML_BODY.search(text))
 
 
@@ -236,7 +255,7 @@ def looks_binary(data: bytes) -> bool:
     """True for known binary formats and for control-byte-heavy data that is not UTF-16/32."""
     if data.startswith(_MAGIC):
         return True
-    if data.startswith(tuple(bom for bom, _ in _BOMS)) or _utf16_without_bom(data):
+    if data.startswith(_BOM_BYTES) or _utf16_without_bom(data):
         return False
     controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
     return controls > MAX_CONTROL_RATIO * len(data)

@@ -230,8 +230,17 @@ def _changed_res() -> tuple[re.Pattern[str], re.Pattern[str] | None]:
 _ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
 
 
+@lru_cache(maxsize=1)
+def _changed_or_astral_re() -> re.Pattern[str]:
+    """A character t2s changes in the BMP, or any beyond it: one search tells most reports apart."""
+    return re.compile("[" + "".join(map(re.escape, (c for c in sorted(_char_map()) if c <= "\uffff")))
+                      + "\U00010000-\U0010ffff]")
+
+
 def _traditional_share(text: str) -> float:
     """Share of CJK characters that t2s would change."""
+    if _changed_or_astral_re().search(text) is None:
+        return 0.0  # most reports: nothing t2s changes, and nothing beyond the BMP to look at
     bmp, astral = _changed_res()
     changed = len(bmp.findall(text))
     if astral is not None and _ASTRAL_RE.search(text):

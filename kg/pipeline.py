@@ -10,9 +10,9 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import partial, wraps
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Collection, Iterable, Iterator
 
-from .errors import E_OUT_NOT_DIR, KgError, OutputError
+from .errors import E_FORMATS, E_OUT_NOT_DIR, KgError, OutputError
 from .load import MAX_REPORT_BYTES
 from .records import Report
 
@@ -35,6 +35,7 @@ class RunStats:
     extracted: int = 0
     timings: dict[str, float] = field(default_factory=dict)
     validation: dict = field(default_factory=dict)  # kg.validate's findings on graph.ttl
+    formats: list[str] = field(default_factory=list)  # the graph files written, by their --formats names
 
     def skip(self, reason: str, path: str) -> None:
         self.skipped.setdefault(reason, []).append(path)
@@ -53,6 +54,7 @@ class RunStats:
             "counts": dict(sorted(self.counts.items())),
             "resolution": self.summary,
             "validation": self.validation,
+            "formats": self.formats,
         }
 
 
@@ -66,6 +68,7 @@ def extract_reports(paths: Iterable[str | os.PathLike], stats: RunStats, warn: W
     in file order whatever the engine. ``cache`` (kg.cache.ExtractCache) supplies reports whose
     file and extractor are unchanged and keeps the newly extracted ones.
     """
+    from .cache import unpack_report
     from .engine import Engine, Outcome, extract_one, quiet_jieba
     from .load import find_reports
 
@@ -74,7 +77,8 @@ def extract_reports(paths: Iterable[str | os.PathLike], stats: RunStats, warn: W
     stats.found = len(files)
     keys = [cache.key(f, max_bytes) for f in files] if cache is not None else [None] * len(files)
     stored = cache.keys() if cache is not None else set()
-    fresh = (engine or Engine()).run([f for f, k in zip(files, keys) if k is None or k not in stored], max_bytes)
+    fresh = (engine or Engine()).run([f for f, k in zip(files, keys) if k is None or k not in stored], max_bytes,
+                                     pack=cache is not None)
     bar = _progress_bar(len(files)) if progress else None
     if bar is not None:
         warn = _above(bar, warn)
@@ -89,8 +93,10 @@ def extract_reports(paths: Iterable[str | os.PathLike], stats: RunStats, warn: W
                     cache.put(key, outcome.report)
             else:
                 outcome = next(fresh)
+                if outcome.packed is not None:
+                    outcome = Outcome(outcome.path, report=unpack_report(outcome.packed), packed=outcome.packed)
                 if cache is not None and key is not None and outcome.report is not None:
-                    cache.put(key, outcome.report)
+                    cache.put(key, outcome.report, outcome.packed)
             if bar is not None:
                 bar.update(1)
             report = outcome.report
@@ -119,6 +125,20 @@ def extract_reports(paths: Iterable[str | os.PathLike], stats: RunStats, warn: W
             stats.extracted = stats.read
         if bar is not None:
             bar.close()
+
+
+def graph_files(formats: Collection[str] | None) -> dict[str, str]:
+    """The graph files to write, --formats name -> file name: every one for None or "all"; KgError naming the
+    unknown ones otherwise."""
+    from .export import FORMATS
+
+    if formats is None or "all" in formats:
+        return dict(FORMATS)
+    unknown = sorted(set(formats) - FORMATS.keys())
+    if unknown or not formats:
+        raise KgError(E_FORMATS.format(formats=",".join(formats), unknown=", ".join(unknown) or "(none given)",
+                                       known=", ".join(FORMATS)))
+    return {name: path for name, path in FORMATS.items() if name in formats}
 
 
 def _progress_bar(total: int):
@@ -198,25 +218,29 @@ def _without_gc(fn):
 def build(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *, base_iri: str | None = None,
           warn: Warn = lambda m: None, max_bytes: int | None = MAX_REPORT_BYTES, jobs: int | None = None,
           engine: str = "local", scheduler=None, cache: bool = True, progress: bool = False,
-          validate: bool = True) -> RunStats:
+          validate: bool = True, formats: Collection[str] | None = None) -> RunStats:
     """Build the graph of every report under ``paths`` into ``out_dir``; outputs replace old ones atomically.
 
     Extraction runs on ``jobs`` local processes (default: every core) or, with ``engine="dask"``,
     on the Dask cluster at ``scheduler``; resolution and everything after it run here. With
     ``cache``, reports extracted by an earlier build into the same folder are not extracted again.
     The outputs are the same whatever the engine, the number of jobs or the cache held.
+    ``formats`` names the graph files to write (kg.export.FORMATS; None: all of them); the others'
+    files left in ``out_dir`` by an earlier build are removed with the new outputs' arrival.
     """
     from .assemble import assemble
     from .cache import ExtractCache
     from .engine import make_engine
-    from .export import StagedOutputs, output_chunks, write_rdf
-    from .render import render_html, view_model
+    from .export import FORMATS, StagedOutputs, output_chunks, write_rdf
+    from .render import html_chunks, view_model
     from .resolve import resolve
 
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise OutputError(E_OUT_NOT_DIR.format(path=out))
-    stats = RunStats()
+    chosen = graph_files(formats)
+    files = set(chosen.values())
+    stats = RunStats(formats=list(chosen))
     clock = partial(_timed, stats.timings)
     with make_engine(engine, jobs=jobs, scheduler=scheduler) as runner, \
             (ExtractCache(out, warn) if cache else nullcontext()) as store:
@@ -247,22 +271,27 @@ def build(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *, bas
             reports = [r.text_only() for r in reports]
             with clock("graph files"):
                 # graph.ttl and graph.jsonld in one pass, a section at a time, with the SHACL check
-                checked = write_rdf(staged, out, graph, reports, base_iri=base_iri, validate=validate, jobs=jobs)
-                for rel, content in output_chunks(graph, reports, base_iri=base_iri, rdf=False):
+                checked = write_rdf(staged, out, graph, reports, base_iri=base_iri, validate=validate, files=files)
+                for rel, content in output_chunks(graph, reports, base_iri=base_iri, rdf=False, files=files):
                     (out / rel).parent.mkdir(parents=True, exist_ok=True)
                     staged.write(out / rel, content)
+            del reports  # the texts are written; the HTML needs only the graph
+            _release_freed_memory()
             if checked is not None:
                 stats.timings["validate"] = checked.seconds
                 stats.validation = checked.to_json()
                 for w in checked.warnings():
                     stats.warnings.append(w)
                     warn(w)
-            with clock("html"):
-                staged.write(out / "graph.html", render_html(view_model(graph)))
+            if "graph.html" in files:
+                with clock("html"):
+                    # the view model is not kept here: html_chunks() lets it go before encoding the page's data
+                    staged.write(out / "graph.html", html_chunks(view_model(graph)))
             staged.write(out / "build-report.json",
                          json.dumps(stats.to_json(), ensure_ascii=False, indent=1) + "\n")
             with clock("write"):
-                staged.commit()
+                # an earlier build's file of a format not written now would describe another graph
+                staged.commit(remove=[out / name for name in sorted(set(FORMATS.values()) - files)])
     except BaseException:
         if created:  # leave no empty output folder behind either
             for folder in (out / "texts", out):
@@ -272,6 +301,20 @@ def build(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *, bas
                     pass
         raise
     return stats
+
+
+def _release_freed_memory() -> None:
+    """Hand memory freed by the records and texts back to the system before the HTML, the last large output.
+
+    CPython returns freed blocks to the C allocator, which keeps them mapped; glibc's malloc_trim
+    unmaps its free pages, so the page's allocations do not stack on top of them. Elsewhere a no-op.
+    """
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).malloc_trim(0)  # the C library this process runs on
+    except (OSError, AttributeError):
+        pass
 
 
 @contextmanager

@@ -116,6 +116,7 @@ def integer(value: int, datatype: str = XSD_INTEGER) -> str:
     return f'"{int(value)}"^^<{datatype}>'
 
 
+@lru_cache(maxsize=1 << 12)
 def date_value(value: str | None) -> tuple[str, str] | None:
     """``2022-10-26`` -> (it, xsd:date); ``XXXX-10-26`` -> (``--10-26``, xsd:gMonthDay); anything else -> None."""
     if not value:
@@ -166,6 +167,10 @@ class Iris:
     def membership(self, person_iri: str, title: str, doc_id: str) -> str:
         return f"{person_iri}/membership/{iri_segment(title)}/{iri_segment(doc_id)}"
 
+    def part(self, report_iri: str, kind: str, index: Any) -> str:
+        """The IRI of a meeting or directive: its position within its own report."""
+        return f"{report_iri}/{kind}/{index}"
+
     def role(self, meeting_iri: str, role: str, person_name: str) -> str:
         return f"{meeting_iri}/{role}/{iri_segment(person_name)}"
 
@@ -176,7 +181,7 @@ class Iris:
             return self.report(attrs["doc_id"])
         if t in ("meeting", "directive"):
             # the position within its own report: adding other reports never shifts it
-            return f"{self.report(attrs['doc_id'])}/{t}/{attrs['index']}"
+            return self.part(self.report(attrs["doc_id"]), t, attrs["index"])
         if t == "person":
             return self.scoped("person", attrs, attrs["name"])
         if t == "organization":
@@ -288,11 +293,13 @@ def _evidence_texts(a: dict[str, Any]) -> list[str]:
     items = ev if isinstance(ev, list) else [ev] if ev else []
     for item in items:
         if isinstance(item, (list, tuple)):
-            item = dict(zip(EVIDENCE_FIELDS, item))
-        if isinstance(item, dict):
-            out.append("; ".join(f"{k}: {_plain_text(v)}" for k, v in item.items() if v not in ("", [], ())))
+            fields = zip(EVIDENCE_FIELDS, item)
+        elif isinstance(item, dict):
+            fields = item.items()
         else:
             out.append(_plain_text(item))
+            continue
+        out.append("; ".join([f"{k}: {_plain_text(v)}" for k, v in fields if v not in ("", [], ())]))
     if not out and a.get("merge_rule"):
         parts = [f"rule: {a['merge_rule']}"]
         if a.get("merge_zone"):
@@ -304,8 +311,13 @@ def _evidence_texts(a: dict[str, Any]) -> list[str]:
 
 
 def _plain_text(value: Any) -> str:
+    if type(value) is str:  # most values, as they are
+        return value
     if isinstance(value, (list, tuple)):
-        return ", ".join(_plain_text(v) for v in value)
+        try:
+            return ", ".join(value)  # the usual list, of names, joined at once
+        except TypeError:
+            return ", ".join(_plain_text(v) for v in value)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)
@@ -313,8 +325,10 @@ def _plain_text(value: Any) -> str:
 
 # Every term the builder writes, as an N-Triples string built once.
 KG_Directive = iri(str(KG.Directive))
+KG_Meeting = iri(str(KG.Meeting))
 KG_NormalizedText = iri(str(KG.NormalizedText))
 KG_OrganizationClassification = iri(str(KG.OrganizationClassification))
+KG_Visit = iri(str(KG.Visit))
 KG_Zone = iri(str(KG.Zone))
 KG_attestedOn = iri(str(KG.attestedOn))
 KG_collective = iri(str(KG.collective))
@@ -325,6 +339,7 @@ KG_inEvent = iri(str(KG.inEvent))
 KG_inZone = iri(str(KG.inZone))
 KG_listOrder = iri(str(KG.listOrder))
 KG_mergeEvidence = iri(str(KG.mergeEvidence))
+KG_monthDay = iri(str(KG.monthDay))
 KG_partOfDay = iri(str(KG.partOfDay))
 KG_participant = iri(str(KG.participant))
 KG_post = iri(str(KG.post))
@@ -371,10 +386,12 @@ SCHEMA_encodingFormat = iri(str(SCHEMA.encodingFormat))
 SCHEMA_identifier = iri(str(SCHEMA.identifier))
 SCHEMA_isBasedOn = iri(str(SCHEMA.isBasedOn))
 SCHEMA_location = iri(str(SCHEMA.location))
+SCHEMA_mentions = iri(str(SCHEMA.mentions))
 SCHEMA_name = iri(str(SCHEMA.name))
 SCHEMA_organizer = iri(str(SCHEMA.organizer))
 SCHEMA_roleName = iri(str(SCHEMA.roleName))
 SCHEMA_sha256 = iri(str(SCHEMA.sha256))
+SCHEMA_startDate = iri(str(SCHEMA.startDate))
 SCHEMA_subjectOf = iri(str(SCHEMA.subjectOf))
 SCHEMA_text = iri(str(SCHEMA.text))
 SKOS_Concept = iri(str(SKOS.Concept))
@@ -383,6 +400,11 @@ SKOS_altLabel = iri(str(SKOS.altLabel))
 SKOS_hasTopConcept = iri(str(SKOS.hasTopConcept))
 SKOS_inScheme = iri(str(SKOS.inScheme))
 SKOS_prefLabel = iri(str(SKOS.prefLabel))
+# relation -> the predicate of the one triple from u to v that an edge maps to, where it needs nothing else
+PLAIN_EDGES = {"given_at": KG_givenAt, "organized_by": SCHEMA_organizer, "sub_organization_of": ORG_subOrganizationOf,
+               "reported_in": SCHEMA_subjectOf}
+# relation -> role name and the predicate from meeting to person
+ROLE_TERMS = {relation: (role, iri(str(prop))) for relation, (role, prop) in ROLE_RELATIONS.items()}
 
 
 class TripleBuilder:
@@ -532,12 +554,12 @@ class TripleBuilder:
 
     def meeting(self, nid: str, s: str, a: dict[str, Any]) -> None:
         self.add(s, A, SCHEMA_Event)
-        self.add(s, A, iri(str(KG.Visit if a.get("kind") == "visit" else KG.Meeting)))
+        self.add(s, A, KG_Visit if a.get("kind") == "visit" else KG_Meeting)
         self.add(s, SCHEMA_name, self.zh(a.get("name") or a.get("label", "")))
         date = date_value(a.get("date"))
         if date is not None:
-            prop = SCHEMA.startDate if date[1] == XSD_DATE else KG.monthDay
-            self.add(s, iri(str(prop)), literal(date[0], datatype=date[1]))
+            prop = SCHEMA_startDate if date[1] == XSD_DATE else KG_monthDay
+            self.add(s, prop, literal(date[0], datatype=date[1]))
         elif a.get("date"):
             log.info("%s: meeting date %r is not YYYY-MM-DD or XXXX-MM-DD; left out", a["doc_id"], a["date"])
         if a.get("time_of_day"):
@@ -647,9 +669,22 @@ class TripleBuilder:
         su, sv = self.node_term(u), self.node_term(v)
         if su is None or sv is None:
             return
-        if relation in ROLE_RELATIONS:
-            role, prop = ROLE_RELATIONS[relation]
-            self.add(sv, iri(str(prop)), su)
+        prop = PLAIN_EDGES.get(relation)
+        if prop is not None:
+            self.add(su, prop, sv)
+        elif relation == "mentions":
+            target_type = self.nx._node[v].get("type")
+            self.add(su, SCHEMA_about if target_type == "meeting" else SCHEMA_mentions, sv)
+        elif relation == "issued":
+            self.add(sv, SCHEMA_creator, su)
+        elif relation == "in_zone":
+            if self.nx._node[u].get("type") == "meeting":
+                self.add(su, SCHEMA_location, sv)
+            else:
+                self.add(su, KG_inZone, sv)
+        elif relation in ROLE_RELATIONS:
+            role, prop = ROLE_TERMS[relation]
+            self.add(sv, prop, su)
             r = iri(self.iris.role(sv[1:-1], role, self.nx.nodes[u]["name"]))
             self.add(r, A, SCHEMA_Role)
             self.add(r, KG_participant, su)
@@ -660,24 +695,6 @@ class TripleBuilder:
                 self.add(r, KG_titleAsWritten, self.zh(a["title"]))
             self.derived(r, a["doc_id"])
             self.text_span(r, a["doc_id"], *a["span"], a.get("quote"))
-        elif relation == "issued":
-            self.add(sv, SCHEMA_creator, su)
-        elif relation == "given_at":
-            self.add(su, KG_givenAt, sv)
-        elif relation == "organized_by":
-            self.add(su, SCHEMA_organizer, sv)
-        elif relation == "in_zone":
-            if self.nx.nodes[u].get("type") == "meeting":
-                self.add(su, SCHEMA_location, sv)
-            else:
-                self.add(su, KG_inZone, sv)
-        elif relation == "sub_organization_of":
-            self.add(su, ORG_subOrganizationOf, sv)
-        elif relation == "mentions":
-            target_type = self.nx.nodes[v].get("type")
-            self.add(su, iri(str(SCHEMA.about if target_type == "meeting" else SCHEMA.mentions)), sv)
-        elif relation == "reported_in":
-            self.add(su, SCHEMA_subjectOf, sv)
         else:
             log.warning("edge relation %r has no RDF mapping; left out", relation)
 

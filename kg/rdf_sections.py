@@ -1,4 +1,4 @@
-"""The graph's RDF in sections, each rendered as Turtle and as JSON-LD in the same pass.
+"""The graph's RDF in sections, each rendered as Turtle and, when asked, as JSON-LD in the same pass.
 
 The first section holds what no single report says: persons' names and resolution, posts,
 organizations, zones, works and the concept scheme. Then comes one section per report, in doc_id
@@ -7,30 +7,28 @@ directives and memberships, the edges it attests, and every text span over its t
 persons and organizations included. A subject may thus appear in several sections, which Turtle
 and flattened JSON-LD both allow. Only one section is in memory at a time, so the cost per report
 does not grow with the corpus; the shapes that make up most of the graph (text spans, directives,
-participations) are written from one template each rather than triple by triple. The union of
-the sections is exactly kg.rdf.triples().
+participations, memberships) are written from one template each rather than triple by triple. The
+union of the sections is exactly kg.rdf.triples().
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
-import os
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Collection, Iterator, Sequence
 
 import networkx as nx
 
 from kg.rdf import (
-    ESCAPES, NEEDS_ESCAPE, A, AFFIX_LEN, DEFAULT_BASE_IRI, KG_Directive, KG_collective, KG_givenAt, KG_inEvent,
-    KG_listOrder, KG_participant, KG_textSpan, KG_titleAsWritten, LANG, NODE_TYPES, OA_SpecificResource,
-    OA_TextPositionSelector, OA_TextQuoteSelector, OA_end, OA_exact, OA_hasSelector, OA_hasSource, OA_prefix,
-    OA_start, OA_suffix, PROV_wasDerivedFrom, ROLE_RELATIONS, SCHEMA_Quotation, SCHEMA_Role, SCHEMA_about,
-    SCHEMA_creator, SCHEMA_isBasedOn, SCHEMA_roleName, SCHEMA_text, XSD_BOOLEAN, XSD_INTEGER, XSD_NONNEG,
-    TripleBuilder, check_base_iri, iri, iri_segment,
+    ESCAPES, NEEDS_ESCAPE, A, AFFIX_LEN, DEFAULT_BASE_IRI, KG_Directive, KG_attestedOn, KG_collective, KG_givenAt,
+    KG_inEvent, KG_listOrder, KG_participant, KG_post, KG_textSpan, KG_titleAsWritten, LANG, NODE_TYPES,
+    OA_SpecificResource, OA_TextPositionSelector, OA_TextQuoteSelector, OA_end, OA_exact, OA_hasSelector,
+    OA_hasSource, OA_prefix, OA_start, OA_suffix, ORG_Membership, ORG_member, ORG_organization, PROV_wasDerivedFrom,
+    ROLE_RELATIONS, ROLE_TERMS, SCHEMA_Quotation, SCHEMA_Role, SCHEMA_about, SCHEMA_creator, SCHEMA_isBasedOn,
+    SCHEMA_roleName, SCHEMA_text, XSD_BOOLEAN, XSD_INTEGER, XSD_NONNEG, Attestation, TripleBuilder, check_base_iri,
+    date_value, iri, iri_segment, literal,
 )
 from kg.records import Report
 from kg.turtle import Abbreviator
@@ -41,8 +39,9 @@ log = logging.getLogger(__name__)
 LOCAL_TYPES = frozenset(("report", "meeting", "directive"))  # nodes that belong to one report
 ENTITY = ""  # the key of the entity section; doc_ids are never empty
 
-# What an entity adds to a report's section, recorded while the entity section is made.
-_DERIVED, _SPAN, _ABOUT, _MEMBERSHIP = range(4)
+# What an entity adds to a report's section, recorded while the entity section is made: a link to the report, a
+# text span, both for all the passages of the report it was drawn from, a zone the report is about, a membership.
+_DERIVED, _SPAN, _SOURCES, _ABOUT, _MEMBERSHIP = range(5)
 
 
 @dataclass
@@ -54,6 +53,12 @@ class Rendered:
     jsonld: str
     triples: int
     typed: int  # subjects typed with one of the target classes (any class if none were given)
+
+
+# A subject's triples rendered whole: (what made them, to make them one by one instead; Turtle; JSON-LD; triples;
+# typed; the text span that follows them, as a row of text_span()). A plain tuple: there is one per membership,
+# and a named tuple takes several times longer to make.
+_Block = tuple
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -71,30 +76,26 @@ def _lit(value: str) -> str:
     return f'"{value}"'
 
 
-def _quoted(value: str) -> str:
-    """_lit() of a value known to need no escape."""
-    return f'"{value}"'
-
-
-def _quoted_lines(value: str) -> str:
-    """_lit() of a value whose only character to escape is the line break."""
-    return '"' + value.replace("\n", "\\n") + '"'
-
-
 def _escape_one(m: re.Match) -> str:
     return ESCAPES[ord(m[0])]
+
+
+# What makes a text need more escapes in a literal than its line breaks.
+_ESCAPE_BUT_LINES = re.compile(r'[\x00-\x09\x0b-\x1f\x7f"\\]')
 
 
 class _SectionWriter(TripleBuilder):
     """kg.rdf's mapping with each triple routed to its section, and each section rendered in both formats."""
 
     def __init__(self, graph: nx.MultiDiGraph, reports: Sequence[Report], base: str,
-                 prefixes: dict[str, str] = PREFIXES, targets: Collection[str] | None = None):
-        # Not TripleBuilder.__init__, which makes every node's IRI at once; here only entities' are kept.
+                 prefixes: dict[str, str] = PREFIXES, targets: Collection[str] | None = None, jsonld: bool = True):
+        # Not TripleBuilder.__init__, which makes every node's IRI at once; here each is made when first needed.
         self.mapping_state(graph, reports, base)
-        self.entity_iris: dict[str, str] = {}
-        self.local_iris: dict[str, str] = {}  # the current section's own nodes
-        self.local: dict[str, list[str]] = {}  # doc_id -> its report, meeting and directive nodes
+        # node id -> IRI term: of the entities, kept, and of reports' nodes, forgotten with each section
+        self.entity_terms: dict[str, str] = {}
+        self.local_terms: dict[str, str] = {}
+        self.names: dict[str, str] = {}  # person node id -> name: far fewer persons than graph nodes to look up
+        self.local: dict[str, list[tuple[str, dict]]] = {}  # doc_id -> its report, meeting and directive nodes
         self.later: dict[str, list[tuple]] = {}  # doc_id -> what entities add to its section
         self.attached: set[str] = set()  # entities with triples in some report's section
         self.deferring = False
@@ -102,10 +103,12 @@ class _SectionWriter(TripleBuilder):
         # and the blocks written from templates
         self.subjects: dict[str, list[tuple[str, str]]] = {}
         self.spans: dict[str, list[tuple]] = {}
+        self.blocks: dict[str, _Block] = {}  # subjects rendered whole, put in their place among the others
         self.ttl: list[str] = []
         self.js: list[str] = []
         self.n = self.typed = 0
         self.targets = targets  # classes whose nodes count as typed; None: every class
+        self.jsonld = jsonld  # False: Turtle only, the JSON-LD of every section left empty
         self._terms(prefixes, base)
 
     def _terms(self, prefixes: dict[str, str], base: str) -> None:
@@ -113,6 +116,7 @@ class _SectionWriter(TripleBuilder):
         self.ab = Abbreviator(prefixes)
         self.data = "<" + base
         self.keys: dict[str, str] = {}  # predicate or class -> its JSON-LD key or @type value
+        self.predicates: dict[str, str] = {}  # predicate -> the Turtle before its objects, after another's
         ab = self.ab.iri
         self.k = {name: ab(term) for name, term in {
             "span": OA_SpecificResource, "pos": OA_TextPositionSelector, "quote": OA_TextQuoteSelector,
@@ -125,36 +129,55 @@ class _SectionWriter(TripleBuilder):
             "roleName": SCHEMA_roleName, "listOrder": KG_listOrder, "title": KG_titleAsWritten,
         }.items()}
         k = self.k
-        # the constant pieces of a span's text, in the order span() puts them between its values
-        self.span_parts = (
+        # the constant pieces of each template's Turtle, in the order its values go between them
+        self.span_ttl = (
             f"> a {k['span']} ;\n    {k['selector']} <", "> ,\n        <", f"> ;\n    {k['source']} <", "> .\n\n<",
             f'> a {k["pos"]} ;\n    {k["end"]} "', f'"^^{k["nonneg"]} ;\n    {k["start"]} "',
             f'"^^{k["nonneg"]} .\n\n<', f"> a {k['quote']} ;\n    {k['exact']} ",
+            f" ;\n    {k['prefix']} ", f" ;\n    {k['suffix']} ",
+        )
+        self.directive_ttl = (
+            f" a {k['Directive']} ,\n        {k['Quotation']} ;\n    {k['text']} ", f"@{LANG} ;\n    {k['basedOn']} <",
+            f"> ;\n    {k['derived']} <", f"> ;\n    {k['textSpan']} <",
+            f' ;\n    {k["collective"]} "true"^^{k["boolean"]}', f" ;\n    {k['givenAt']} ", f" ;\n    {k['creator']} ",
+        )
+        self.entity_ttl = (f" {k['derived']} <", f" ;\n    {k['textSpan']} <", f" {k['textSpan']} <")
+        self.role_ttl = (
+            f"> a {k['Role']} ;\n    {k['participant']} ", f" ;\n    {k['inEvent']} ", f' ;\n    {k["roleName"]} "',
+            f'" ;\n    {k["listOrder"]} "', f'"^^{k["integer"]} ;\n    {k["derived"]} <',
+            f"> ;\n    {k['textSpan']} <", f" ;\n    {k['title']} ",
+        )
+        # and of a span's JSON-LD
+        self.span_js = (
             f'", "@type": ["{k["span"]}"], "{k["selector"]}": [{{"@id": "', '"}, {"@id": "',
             f'"}}], "{k["source"]}": [{{"@id": "', '"}]},\n{"@id": "',
             f'", "@type": ["{k["pos"]}"], "{k["end"]}": [{{"@type": "{k["nonneg"]}", "@value": "',
             f'"}}], "{k["start"]}": [{{"@type": "{k["nonneg"]}", "@value": "', '"}]},\n{"@id": "',
             f'", "@type": ["{k["quote"]}"], "{k["exact"]}": [{{"@value": ',
-            f" ;\n    {k['prefix']} ", f" ;\n    {k['suffix']} ",
             f', "{k["prefix"]}": [{{"@value": ', f', "{k["suffix"]}": [{{"@value": ',
         )
-        self.role_props = {relation: (role, iri(str(prop))) for relation, (role, prop) in ROLE_RELATIONS.items()}
         counts = (lambda c: self.targets is None or c in self.targets)
         self.typed_span = sum(map(counts, (OA_SpecificResource, OA_TextPositionSelector, OA_TextQuoteSelector)))
         self.typed_directive = int(counts(KG_Directive) or counts(SCHEMA_Quotation))
         self.typed_role = int(counts(SCHEMA_Role))
-        self.docs_seen: dict[str, tuple[str, str, str]] = {}  # doc_id -> (IRI segment, text, text IRI)
+        self.typed_membership = int(counts(ORG_Membership))
+        # a membership's predicates in the order render_subjects() puts them, and the Turtle before each
+        self.membership_ttl = [(p, f" ;\n    {ab(p)} ") for p in sorted(
+            (KG_attestedOn, KG_post, KG_textSpan, ORG_member, ORG_organization, PROV_wasDerivedFrom))]
+        self.membership_type = f" {ab(A)} {ab(ORG_Membership)}"
+        self.date_terms: dict[str, str] = {}  # a date's typed literal -> its Turtle; there are a few thousand days
+        self.docs_seen: dict[str, tuple[str, str, str, bool, str]] = {}  # doc_id -> doc()
 
     # --- routing: the mapping's triples into sections ------------------------------------------------------
 
     def node_term(self, nid: str) -> str | None:
-        out = self.entity_iris.get(nid) or self.local_iris.get(nid)
+        out = self.entity_terms.get(nid) or self.local_terms.get(nid)
         if out is None:
-            a = self.nx.nodes.get(nid)
+            a = self.nx._node.get(nid)
             if a is None or a.get("type") not in NODE_TYPES:
                 return None
             out = iri(self.iris.node(a))
-            (self.local_iris if a["type"] in LOCAL_TYPES else self.entity_iris)[nid] = out
+            (self.local_terms if a["type"] in LOCAL_TYPES else self.entity_terms)[nid] = out
         return out
 
     def add(self, s: str, p: str, o: str) -> None:
@@ -177,13 +200,36 @@ class _SectionWriter(TripleBuilder):
             self.attached.add(s)
             return
         base = s[1:-1]
-        self.add(s, KG_textSpan, f"<{base}#span-{self.doc(doc_id)[0]}-{start}-{end}>")
-        row = (base, doc_id, start, end, quote)
+        frag = f"{self.doc(doc_id)[0]}-{start}-{end}"
+        self.add(s, KG_textSpan, f"<{base}#span-{frag}>")
+        row = (base, doc_id, start, end, quote, frag)
         spans = self.spans.get(s)
         if spans is None:
             self.spans[s] = [row]
         else:
             spans.append(row)
+
+    def sources(self, s: str, a: dict[str, Any]) -> None:
+        """kg.rdf's sources, deferred as one record per report: the report's passages, each a text span."""
+        if not self.deferring:
+            super().sources(s, a)
+            return
+        rows = a.get("sources") or [[a["doc_id"], a["span"][0], a["span"][1], a["quote"]]]
+        spans: dict[str, list[tuple]] = {doc_id: [] for doc_id in a.get("reports", ())}
+        for doc_id, start, end, quote in rows:
+            passages = spans.get(doc_id)
+            if passages is None:
+                spans[doc_id] = [(start, end, quote)]
+            else:
+                passages.append((start, end, quote))
+        later = self.later
+        for doc_id, passages in spans.items():
+            items = later.get(doc_id)
+            if items is None:
+                later[doc_id] = [(_SOURCES, s, passages)]
+            else:
+                items.append((_SOURCES, s, passages))
+        self.attached.add(s)
 
     def about(self, doc_id: str, zone: str) -> None:
         self.later.setdefault(doc_id, []).append((_ABOUT, zone))
@@ -194,15 +240,15 @@ class _SectionWriter(TripleBuilder):
         for row in self.posts(nid, s, a):
             self.later.setdefault(row[3], []).append((_MEMBERSHIP, row))
 
-    def doc(self, doc_id: str) -> tuple[str, str, str, int]:
-        """(IRI segment, normalized text, text IRI, quoting) of a report; quoting makes the literal of a slice of
-        its text, as cheaply as the characters the text holds allow."""
+    def doc(self, doc_id: str) -> tuple[str, str, str, bool, str]:
+        """(IRI segment, normalized text, text IRI, simple, report IRI) of a report, the IRIs without their angle
+        brackets; simple: the text's only character that a literal escapes is the line break."""
         out = self.docs_seen.get(doc_id)
         if out is None:
             text = self.texts.get(doc_id, "")
-            special = set(NEEDS_ESCAPE.findall(text))
-            quoting = _quoted if not special else _quoted_lines if special == {"\n"} else _lit
-            out = self.docs_seen[doc_id] = (iri_segment(doc_id), text, self.iris.text(doc_id), quoting)
+            simple = _ESCAPE_BUT_LINES.search(text) is None
+            out = self.docs_seen[doc_id] = (iri_segment(doc_id), text, self.iris.text(doc_id), simple,
+                                            self.iris.report(doc_id))
         return out
 
     # --- sections ------------------------------------------------------------------------------------------
@@ -211,28 +257,35 @@ class _SectionWriter(TripleBuilder):
         """The entity section; records what each entity adds to the reports' sections, for report()."""
         handlers = {"person": self.person, "organization": self.organization, "zone": self.zone,
                     "document": self.document}
-        nodes = self.nx.nodes
+        nodes = self.nx._node
         self.deferring = True
-        for nid in sorted(nodes):
+        # sorting each report's few nodes apart costs less than sorting all nodes at once
+        entities = []
+        for nid, a in nodes.items():
+            if a.get("type") in LOCAL_TYPES:
+                self.local.setdefault(a["doc_id"], []).append((nid, a))
+            else:
+                entities.append(nid)
+        for own in self.local.values():
+            own.sort()  # by node id, which tell nodes apart: their attribute dicts are never compared
+        entities.sort()
+        for nid in entities:
             a = nodes[nid]
             t = a.get("type")
-            if t in LOCAL_TYPES:
-                self.local.setdefault(a["doc_id"], []).append(nid)
-                continue
             s = self.node_term(nid)
             if t not in handlers or s is None:
                 log.warning("node %r of type %r has no RDF mapping; left out", nid, t)
                 continue
             handlers[t](nid, s, a)
         # edges between entities; an edge touching a report's node is in that report's section
-        succ = self.nx.succ
-        for nid in sorted(nodes):
-            if nodes[nid].get("type") in LOCAL_TYPES:
-                continue
-            for v, keyed in sorted(succ[nid].items()):
-                if nodes[v].get("type") not in LOCAL_TYPES:
-                    for key in sorted(keyed):
-                        self.edge(nid, v, key, keyed[key])
+        succ = self.nx._succ
+        known = set(entities)
+        for nid in entities:
+            ends = [v for v in succ[nid] if v in known]
+            for v in sorted(ends):
+                keyed = succ[nid][v]
+                for key in sorted(keyed):
+                    self.edge(nid, v, key, keyed[key])
         self.posts_in()
         self.concept_scheme()
         self.deferring = False
@@ -244,11 +297,84 @@ class _SectionWriter(TripleBuilder):
 
     def report_section(self, doc_id: str) -> Rendered:
         """One report's section, made when asked and then forgotten."""
-        self.local_iris = {}
+        self.entity_parts(doc_id)
+        report = self.doc(doc_id)[4]
+        # networkx's own adjacency dicts: its views cost a call per access, and this is per edge
+        succ, pred = self.nx._succ, self.nx._pred
+        for nid, a in self.local.pop(doc_id, ()):
+            t = a["type"]
+            # the IRI of Iris.node, from the report's
+            s = self.local_terms[nid] = iri(report if t == "report" else self.iris.part(report, t, a["index"]))
+            if t == "directive":
+                given, creators, roles = self.node_edges(nid, succ[nid], pred[nid], "given_at", "issued")
+                self.directive_block(s, a, given, creators)
+            else:
+                roles = self.node_edges(nid, succ[nid], pred[nid])[2]
+                (self.meeting if t == "meeting" else self.report)(nid, s, a)
+            for u, v, key, edge in sorted(roles) if len(roles) > 1 else roles:
+                self.role_block(u, v, key, edge)
+        self.local_terms = {}
+        return self.flush(doc_id)
+
+    def membership(self, s: str, post: str, title: str, doc_id: str, atts: list[Attestation]) -> None:
+        """kg.rdf's membership, rendered whole from a template: its IRI names the report, so nothing else in the
+        section has it as subject (and should anything, its triples are made one by one again)."""
+        m = iri(self.iris.membership(s[1:-1], title, doc_id))
+        if m in self.blocks or m in self.subjects:  # two memberships of one IRI: merged as kg.rdf merges them
+            self.unblock(m)
+            super().membership(s, post, title, doc_id, atts)
+            return
+        if len(atts) == 1:  # nearly always: one passage attests the title in a report
+            on = date_value(atts[0].date)
+            dates = [] if on is None else [literal(on[0], datatype=on[1])]
+            org = self.node_term(atts[0].organization) if atts[0].organization else None
+            orgs = [] if org is None else [org]
+        else:
+            dates = sorted({literal(on[0], datatype=on[1]) for on in map(date_value, [att.date for att in atts])
+                            if on is not None})
+            orgs = sorted({self.node_term(att.organization) for att in atts if att.organization} - {None})
+        doc = self.doc(doc_id)
+        first = atts[0]
+        frag = f"{doc[0]}-{first.start}-{first.end}"
+        objects = {KG_attestedOn: dates, KG_post: [post], ORG_member: [s], ORG_organization: orgs,
+                   PROV_wasDerivedFrom: [f"<{doc[4]}>"], KG_textSpan: [f"<{m[1:-1]}#span-{frag}>"]}
+        ttl = [f"\n\n{m}{self.membership_type}"]
+        for p, before in self.membership_ttl:
+            found = objects[p]
+            if found:
+                ttl.append(before)
+                if p == KG_attestedOn:
+                    found = [self.date_term(o) for o in found]
+                # all but the dates are data IRIs, written as they are
+                ttl.append(found[0] if len(found) == 1 else " ,\n        ".join(found))
+        ttl.append(" .")
+        js = ""
+        if self.jsonld:
+            js = self.subject_jsonld(m, [(A, ORG_Membership)] + [(p, o) for p, _ in self.membership_ttl
+                                                                 for o in objects[p]])
+        span = (m[1:-1], doc_id, first.start, first.end, first.quote, frag)
+        self.blocks[m] = ((s, post, title, doc_id, atts), "".join(ttl), js, 5 + len(dates) + len(orgs),
+                          self.typed_membership, span)
+
+    def date_term(self, o: str) -> str:
+        """term() of a date's typed literal."""
+        out = self.date_terms.get(o)
+        if out is None:
+            out = self.date_terms[o] = self.term(o)
+        return out
+
+    def unblock(self, s: str) -> None:
+        """Turn a membership rendered whole back into single triples."""
+        block = self.blocks.pop(s, None)
+        if block is not None:
+            super().membership(*block[0])
+
+    def entity_parts(self, doc_id: str) -> None:
+        """What the entities recorded for a report's section: their spans, links and memberships."""
         entities: dict[str, list[tuple]] = {}
         for item in self.later.pop(doc_id, ()):
             kind = item[0]
-            if kind == _SPAN or kind == _DERIVED:
+            if kind == _SOURCES or kind == _SPAN or kind == _DERIVED:
                 rows = entities.get(item[1])
                 if rows is None:
                     entities[item[1]] = [item]
@@ -260,28 +386,44 @@ class _SectionWriter(TripleBuilder):
                 self.add(self.report_iri(doc_id), SCHEMA_about, item[1])
         for s in sorted(entities, key=_subject_key):
             self.entity_block(s, doc_id, entities[s])
-        # networkx's own adjacency dicts: its views cost a call per access, and this is per edge
-        nodes, succ, pred = self.nx._node, self.nx._succ, self.nx._pred
-        for nid in self.local.pop(doc_id, ()):
-            a = nodes[nid]
-            s = self.node_term(nid)
-            edges = [(nid, v, key) for v, keyed in succ[nid].items() for key in keyed]
-            edges += [(u, nid, key) for u, keyed in pred[nid].items()
-                      if nodes[u].get("type") not in LOCAL_TYPES for key in keyed]
-            edges.sort()
-            t = a["type"]
-            if t == "directive":
-                edges = self.directive_block(nid, s, a, edges)
-            elif t == "meeting":
-                self.meeting(nid, s, a)
-            else:
-                self.report(nid, s, a)
-            for u, v, key in edges:
-                if key in ROLE_RELATIONS:
-                    self.role_block(u, v, key, succ[u][v][key])
+
+    def node_edges(self, nid: str, out: dict, into: dict, take_out: str | None = None,
+                   take_in: str | None = None) -> tuple[list, list, list]:
+        """A report's node's edges in its section: those out of it, and those into it from entities.
+
+        Returns the terms at the other end of its ``take_out`` edges and of its ``take_in`` edges, and its
+        participations as (u, v, key, attributes); every other edge's triples are added at once, as their order
+        does not matter.
+        """
+        nodes, node_term, edge = self.nx._node, self.node_term, self.edge
+        entity_terms, local_terms = self.entity_terms, self.local_terms
+        taken_out: list[str | None] = []
+        taken_in: list[str | None] = []
+        roles: list[tuple[str, str, str, dict]] = []  # (u, v, key) tell them apart: the dicts are never compared
+        for v, keyed in out.items():
+            for key in keyed:
+                if key == take_out:
+                    taken_out.append(local_terms.get(v) or node_term(v))
+                elif key in ROLE_RELATIONS:
+                    roles.append((nid, v, key, keyed[key]))
                 else:
-                    self.edge(u, v, key, succ[u][v][key])
-        return self.flush(doc_id)
+                    edge(nid, v, key, keyed[key])
+        for u, keyed in into.items():
+            # the report's own nodes and the entities have their terms at hand: only another node needs its type
+            # looked up
+            if u in local_terms:
+                continue  # the edge is in u's section
+            su = entity_terms.get(u)
+            if su is None and nodes[u].get("type") in LOCAL_TYPES:
+                continue
+            for key in keyed:
+                if key == take_in:
+                    taken_in.append(su or node_term(u))
+                elif key in ROLE_RELATIONS:
+                    roles.append((u, nid, key, keyed[key]))
+                else:
+                    edge(u, nid, key, keyed[key])
+        return taken_out, taken_in, roles
 
     def flush(self, key: str) -> Rendered:
         """The section made so far, rendered; the template blocks follow the subjects of single triples."""
@@ -291,7 +433,7 @@ class _SectionWriter(TripleBuilder):
         self.ttl += template_ttl
         self.js += template_js
         out = Rendered(key, "".join(self.ttl), "".join(self.js), self.n, self.typed)
-        self.subjects, self.spans, self.ttl, self.js = {}, {}, [], []
+        self.subjects, self.spans, self.blocks, self.ttl, self.js = {}, {}, {}, [], []
         self.n = self.typed = 0
         return out
 
@@ -326,195 +468,266 @@ class _SectionWriter(TripleBuilder):
 
     def render_subjects(self) -> None:
         """The single triples by subject in code-point order (``a`` first), each subject's text spans after it."""
-        ttl, js = self.ttl, self.js
-        term, key, value, ab = self.term, self.key, self.value, self.ab.iri
-        for s in sorted(self.subjects, key=_subject_key):
+        targets, blocks = self.targets, self.blocks
+        for s in sorted(self.subjects.keys() | blocks.keys() if blocks else self.subjects, key=_subject_key):
+            block = blocks.get(s)
+            if block is not None:
+                if s in self.subjects:
+                    self.unblock(s)
+                else:
+                    self.render_block(block)
+                    continue
             pairs = self.subjects[s]
             if len(pairs) > 1:
                 pairs = sorted(set(pairs))
                 if pairs[0][0] != A and any(p == A for p, _o in pairs):
                     pairs = [t for t in pairs if t[0] == A] + [t for t in pairs if t[0] != A]
             self.n += len(pairs)
-            subject = s if s.startswith(self.data) else ab(s)
-            node = ['{"@id": "', s[1:-1], '"']
-            prev = None
-            counted = False
-            for p, o in pairs:
-                if p == A and not counted and (self.targets is None or o in self.targets):
-                    self.typed += 1
-                    counted = True
-                if p == prev:
-                    ttl.append(f" ,\n        {term(o)}")
-                    node.append(f', "{key(o)}"' if p == A else ", " + value(o))
-                    continue
-                if prev is None:
-                    ttl.append(f"\n\n{subject} {ab(p)} {term(o)}")
-                else:
-                    ttl.append(f" ;\n    {ab(p)} {term(o)}")
-                    node.append("]")
-                if p == A:
-                    node.append(f', "@type": ["{key(o)}"')
-                else:
-                    node.append(f', "{key(p)}": [{value(o)}')
-                prev = p
-            ttl.append(" .")
-            node.append("]}")
-            js.append(",\n" + "".join(node))
+            if pairs[0][0] == A and (targets is None or any(p == A and o in targets for p, o in pairs)):
+                self.typed += 1
+            self.subject_turtle(s, pairs)
+            if self.jsonld:
+                self.js.append(self.subject_jsonld(s, pairs))
             own = self.spans.get(s)
             if own:
-                for row in (sorted(set(own), key=_span_key) if len(own) > 1 else own):
-                    self.span(*row)
+                for base, doc_id, start, end, quote, frag in (sorted(set(own), key=_span_key) if len(own) > 1
+                                                              else own):
+                    self.span(base, self.doc(doc_id), start, end, quote, frag)
 
-    def span(self, base: str, doc_id: str, start: int, end: int, quote: str | None) -> None:
-        """A text span, its position and its quote selector: one template per format."""
-        seg, text, t, quoting = self.doc(doc_id)
-        c1, c2, c3, c4, c5, c6, c7, c8, j1, j2, j3, j4, j5, j6, j7, j8, prefix_ttl, suffix_ttl, prefix_js, suffix_js = \
-            self.span_parts
-        frag = f"{seg}-{start}-{end}"
+    def render_block(self, block: _Block) -> None:
+        """A subject rendered whole, and its text span."""
+        _args, ttl, js, triples, typed, (base, doc_id, start, end, quote, frag) = block
+        self.ttl.append(ttl)
+        if self.jsonld:
+            self.js.append(js)
+        self.n += triples
+        self.typed += typed
+        self.span(base, self.doc(doc_id), start, end, quote, frag)
+
+    def subject_turtle(self, s: str, pairs: list[tuple[str, str]]) -> None:
+        """A subject's single triples as a Turtle block."""
+        ttl, data, term, ab, predicates = self.ttl, self.data, self.term, self.ab.iri, self.predicates
+        prev = None
+        for p, o in pairs:
+            if o[-1] == ">" and not o.startswith(data):  # a vocabulary IRI or a typed literal
+                o = term(o)
+            if p == prev:
+                ttl.append(" ,\n        ")
+            elif prev is None:
+                ttl.append(f"\n\n{s if s.startswith(data) else ab(s)} {ab(p)} ")
+            else:
+                after = predicates.get(p)
+                if after is None:
+                    after = predicates[p] = f" ;\n    {ab(p)} "
+                ttl.append(after)
+            ttl.append(o)
+            prev = p
+        ttl.append(" .")
+
+    def subject_jsonld(self, s: str, pairs: list[tuple[str, str]]) -> str:
+        """A subject's single triples as a JSON-LD node object."""
+        key, value = self.key, self.value
+        node = ['{"@id": "', s[1:-1], '"']
+        prev = None
+        for p, o in pairs:
+            if p == prev:
+                node.append(f', "{key(o)}"' if p == A else ", " + value(o))
+                continue
+            if prev is not None:
+                node.append("]")
+            node.append(f', "@type": ["{key(o)}"' if p == A else f', "{key(p)}": [{value(o)}')
+            prev = p
+        node.append("]}")
+        return ",\n" + "".join(node)
+
+    def span(self, base: str, doc: tuple[str, str, str, bool, str], start: int, end: int, quote: str | None,
+             frag: str) -> None:
+        """A text span, its position and its quote selector: one template per format. frag: what follows
+        ``#span-`` in the span's IRI, as the link to it has it."""
+        seg, text, t, simple, _report = doc
         prefix = text[start - AFFIX_LEN if start > AFFIX_LEN else 0:start]
         suffix = text[end:end + AFFIX_LEN]
-        exact = quoting(text[start:end]) if text else _lit(quote or "")
-        quote_ttl, quote_js = exact, exact + "}]"
-        n = 9
-        if prefix:
-            prefix = quoting(prefix)
-            quote_ttl = f"{quote_ttl}{prefix_ttl}{prefix}"
-            quote_js = f"{quote_js}{prefix_js}{prefix}}}]"
-            n += 1
-        if suffix:
-            suffix = quoting(suffix)
-            quote_ttl = f"{quote_ttl}{suffix_ttl}{suffix}"
-            quote_js = f"{quote_js}{suffix_js}{suffix}}}]"
-            n += 1
-        self.n += n
+        c1, c2, c3, c4, c5, c6, c7, c8, prefix_ttl, suffix_ttl = self.span_ttl
+        if simple and prefix and suffix:
+            # nearly every span: both affixes, and nothing to escape but the line breaks a slice may hold
+            exact = text[start:end]
+            if "\n" in exact:
+                exact = exact.replace("\n", "\\n")
+            if "\n" in prefix:
+                prefix = prefix.replace("\n", "\\n")
+            if "\n" in suffix:
+                suffix = suffix.replace("\n", "\\n")
+            literals = f'"{exact}"{prefix_ttl}"{prefix}"{suffix_ttl}"{suffix}" .'
+            self.n += 11
+        else:
+            exact = _lit(text[start:end] if text else quote or "")[1:-1]
+            prefix = prefix and _lit(prefix)[1:-1]
+            suffix = suffix and _lit(suffix)[1:-1]
+            # an absent affix leaves out its predicate too
+            literals = "".join((f'"{exact}"', f'{prefix_ttl}"{prefix}"' if prefix else "",
+                                f'{suffix_ttl}"{suffix}"' if suffix else "", " ."))
+            self.n += 9 + bool(prefix) + bool(suffix)
         self.typed += self.typed_span
-        self.ttl.append(f"\n\n<{base}#span-{frag}{c1}{base}#position-{frag}{c2}{base}#quote-{frag}{c3}{t}{c4}"
-                        f"{base}#position-{frag}{c5}{end}{c6}{start}{c7}{base}#quote-{frag}{c8}{quote_ttl} .")
-        self.js.append(f',\n{{"@id": "{base}#span-{frag}{j1}{base}#position-{frag}{j2}{base}#quote-{frag}{j3}{t}{j4}'
-                       f"{base}#position-{frag}{j5}{end}{j6}{start}{j7}{base}#quote-{frag}{j8}{quote_js}}}")
+        # the literals apart: the rest is often ASCII, which a string holds in a byte a character
+        self.ttl += (f"\n\n<{base}#span-{frag}{c1}{base}#position-{frag}{c2}{base}#quote-{frag}{c3}{t}{c4}"
+                     f"{base}#position-{frag}{c5}{end}{c6}{start}{c7}{base}#quote-{frag}{c8}", literals)
+        if self.jsonld:
+            self.span_jsonld(base, t, frag, start, end, exact, prefix, suffix)
 
-    def directive_block(self, nid: str, s: str, a: dict[str, Any], edges: list) -> list:
-        """A directive as kg.rdf maps it, with its meeting (kg:givenAt) and speaker (schema:creator), from one
-        template per format; returns the directive's other edges."""
-        given: list[str] = []
-        creators: list[str] = []
-        rest = []
-        for edge in edges:
-            u, v, key = edge
-            if key == "given_at" and u == nid:
-                given.append(self.node_term(v))
-            elif key == "issued" and v == nid:
-                creators.append(self.node_term(u))
-            else:
-                rest.append(edge)
+    def span_jsonld(self, base: str, t: str, frag: str, start: int, end: int, exact: str, prefix: str,
+                    suffix: str) -> None:
+        """span()'s JSON-LD, from the escaped text of its literals (empty: an absent affix)."""
+        j1, j2, j3, j4, j5, j6, j7, j8, prefix_js, suffix_js = self.span_js
+        quote = f'"{exact}"}}]'
+        if prefix:
+            quote = f'{quote}{prefix_js}"{prefix}"}}]'
+        if suffix:
+            quote = f'{quote}{suffix_js}"{suffix}"}}]'
+
+        self.js.append(f',\n{{"@id": "{base}#span-{frag}{j1}{base}#position-{frag}{j2}{base}#quote-{frag}{j3}{t}{j4}'
+                       f"{base}#position-{frag}{j5}{end}{j6}{start}{j7}{base}#quote-{frag}{j8}{quote}}}")
+
+    def directive_block(self, s: str, a: dict[str, Any], given: list, creators: list) -> None:
+        """A directive as kg.rdf maps it, with its meetings (kg:givenAt) and speakers (schema:creator), from one
+        template per format."""
         if len(given) > 1 or None in given:
             given = sorted(set(given) - {None})
         if len(creators) > 1 or None in creators:
             creators = sorted(set(creators) - {None})
-        doc_id = a["doc_id"]
+        doc = self.doc(a["doc_id"])
         start, end = a["span"]
-        k = self.k
-        report = self.report_iri(doc_id)[1:-1]
+        report = doc[4]
         text = _lit(a["text"])
         base = s[1:-1]
-        sr = f"{base}#span-{self.doc(doc_id)[0]}-{start}-{end}"
-        ttl = [f"\n\n{s} a {k['Directive']} ,\n        {k['Quotation']} ;\n    {k['text']} {text}@{LANG} ;\n"
-               f"    {k['basedOn']} <{report}> ;\n    {k['derived']} <{report}> ;\n    {k['textSpan']} <{sr}>"]
+        frag = f"{doc[0]}-{start}-{end}"
+        sr = f"{base}#span-{frag}"
+        collective = bool(a.get("collective"))
+        d1, d2, d3, d4, collective_ttl, given_ttl, creator_ttl = self.directive_ttl
+        # the text apart: the rest is often ASCII, which a string holds in a byte a character
+        self.ttl += (f"\n\n{s}{d1}", text,
+                     f"{d2}{report}{d3}{report}{d4}{sr}>{collective_ttl if collective else ''}"
+                     f"{given_ttl if given else ''}{_objects(given)}{creator_ttl if creators else ''}"
+                     f"{_objects(creators)} .")
+        if self.jsonld:
+            self.directive_jsonld(base, text, report, sr, collective, given, creators)
+        self.n += 6 + collective + len(given) + len(creators)
+        self.typed += self.typed_directive
+        self.span(base, doc, start, end, a.get("quote"), frag)
+
+    def directive_jsonld(self, base: str, text: str, report: str, sr: str, collective: bool, given: list,
+                         creators: list) -> None:
+        """directive_block()'s JSON-LD."""
+        k = self.k
         js = [f',\n{{"@id": "{base}", "@type": ["{k["Directive"]}", "{k["Quotation"]}"], '
               f'"{k["text"]}": [{{"@language": "{LANG}", "@value": {text}}}], '
               f'"{k["basedOn"]}": [{{"@id": "{report}"}}], '
               f'"{k["derived"]}": [{{"@id": "{report}"}}], "{k["textSpan"]}": [{{"@id": "{sr}"}}]']
-        n = 6
-        if a.get("collective"):
-            ttl.append(f' ;\n    {k["collective"]} "true"^^{k["boolean"]}')
+        if collective:
             js.append(f', "{k["collective"]}": [{{"@type": "{k["boolean"]}", "@value": "true"}}]')
-            n += 1
         for prop, objects in ((k["givenAt"], given), (k["creator"], creators)):
             if objects:
-                ttl.append(f" ;\n    {prop} " + " ,\n        ".join(objects))
                 js.append(f', "{prop}": [' + ", ".join(f'{{"@id": "{o[1:-1]}"}}' for o in objects) + "]")
-                n += len(objects)
-        ttl.append(" .")
         js.append("}")
-        self.ttl.append("".join(ttl))
         self.js.append("".join(js))
-        self.n += n
-        self.typed += self.typed_directive
-        self.span(base, doc_id, start, end, a.get("quote"))
-        return rest
 
     def entity_block(self, s: str, doc_id: str, items: list[tuple]) -> None:
         """What a report adds to an entity: prov:wasDerivedFrom the report and a kg:textSpan per passage, with the
         spans, from templates."""
         derived = False
-        rows = set()
+        spans: list[tuple] = []
         for item in items:
-            if item[0] == _DERIVED:
+            kind = item[0]
+            if kind == _SOURCES:
+                derived = True
+                spans += item[2]
+            elif kind == _DERIVED:
                 derived = True
             else:
-                rows.add(item[2:])
-        k = self.k
+                spans.append(item[2:])
+        if len(spans) > 1:
+            spans = sorted(set(spans), key=_start_end)
         base = s[1:-1]
-        seg = self.doc(doc_id)[0]
-        spans = sorted(rows, key=_start_end)
-        links = list(dict.fromkeys(f"{base}#span-{seg}-{start}-{end}" for start, end, _quote in spans))
-        ttl = [f"\n\n{s}"]
+        doc = self.doc(doc_id)
+        seg, report = doc[0], doc[4]
+        frags = [f"{seg}-{start}-{end}" for start, end, _quote in spans]
+        links = [f"{base}#span-{frag}" for frag in frags]
+        if len(links) > 1:
+            links = list(dict.fromkeys(links))  # passages that differ only in their quote
+        derived_ttl, links_ttl, first_ttl = self.entity_ttl
+        head = f"{derived_ttl}{report}>" if derived else ""
+        tail = (links_ttl if derived else first_ttl) + "> ,\n        <".join(links) + ">" if links else ""
+        self.ttl.append(f"\n\n{s}{head}{tail} .")
+        if self.jsonld:
+            self.entity_jsonld(base, report if derived else "", links)
+        self.n += derived + len(links)
+        for (start, end, quote), frag in zip(spans, frags):
+            self.span(base, doc, start, end, quote, frag)
+
+    def entity_jsonld(self, base: str, report: str, links: list[str]) -> None:
+        """entity_block()'s JSON-LD; report: empty when the entity has no link to the report."""
+        k = self.k
         js = [f',\n{{"@id": "{base}"']
-        if derived:
-            report = self.report_iri(doc_id)[1:-1]
-            ttl.append(f" {k['derived']} <{report}>")
+        if report:
             js.append(f', "{k["derived"]}": [{{"@id": "{report}"}}]')
         if links:
-            ttl.append(f" ;\n    {k['textSpan']} <" if derived else f" {k['textSpan']} <")
-            ttl.append("> ,\n        <".join(links))
-            ttl.append(">")
             js.append(f', "{k["textSpan"]}": [{{"@id": "' + '"}, {"@id": "'.join(links) + '"}]')
-        ttl.append(" .")
         js.append("}")
-        self.ttl.append("".join(ttl))
         self.js.append("".join(js))
-        self.n += derived + len(links)
-        for start, end, quote in spans:
-            self.span(base, doc_id, start, end, quote)
 
     def role_block(self, u: str, v: str, relation: str, a: dict[str, Any]) -> None:
         """A participation as kg.rdf maps it: the meeting's link to the person, and a schema:Role node written
         from one template per format."""
-        su, sv = self.node_term(u), self.node_term(v)
+        # a person and a meeting: their terms at hand
+        su = self.entity_terms.get(u) or self.node_term(u)
+        sv = self.local_terms.get(v) or self.node_term(v)
         if su is None or sv is None:
             return
-        role, prop = self.role_props[relation]
+        role, prop = ROLE_TERMS[relation]
         self.add(sv, prop, su)
-        k = self.k
-        r = self.iris.role(sv[1:-1], role, self.nx.nodes[u]["name"])
-        doc_id = a["doc_id"]
+        name = self.names.get(u)
+        if name is None:
+            name = self.names[u] = self.nx._node[u]["name"]
+        r = self.iris.role(sv[1:-1], role, name)
+        doc = self.doc(a["doc_id"])
         start, end = a["span"]
-        report = self.report_iri(doc_id)[1:-1]
-        sr = f"{r}#span-{self.doc(doc_id)[0]}-{start}-{end}"
+        report = doc[4]
+        frag = f"{doc[0]}-{start}-{end}"
+        sr = f"{r}#span-{frag}"
         order = int(a.get("order", 0))
-        ttl = (f"\n\n<{r}> a {k['Role']} ;\n    {k['participant']} {su} ;\n    {k['inEvent']} {sv} ;\n"
-               f'    {k["roleName"]} "{role}" ;\n    {k["listOrder"]} "{order}"^^{k["integer"]} ;\n'
-               f"    {k['derived']} <{report}> ;\n    {k['textSpan']} <{sr}>")
+        title = _lit(a["title"]) if a.get("title") else None
+        r1, r2, r3, r4, r5, r6, title_ttl = self.role_ttl
+        ttl = f"\n\n<{r}{r1}{su}{r2}{sv}{r3}{role}{r4}{order}{r5}{report}{r6}{sr}>"
+        if title is not None:
+            ttl = f"{ttl}{title_ttl}{title}@{LANG}"
+        self.ttl.append(ttl + " .")
+        if self.jsonld:
+            self.role_jsonld(r, su, sv, role, order, report, sr, title)
+        self.n += 7 + (title is not None)
+        self.typed += self.typed_role
+        self.span(r, doc, start, end, a.get("quote"), frag)
+
+    def role_jsonld(self, r: str, su: str, sv: str, role: str, order: int, report: str, sr: str,
+                    title: str | None) -> None:
+        """role_block()'s JSON-LD."""
+        k = self.k
         js = (f',\n{{"@id": "{r}", "@type": ["{k["Role"]}"], "{k["participant"]}": [{{"@id": "{su[1:-1]}"}}], '
               f'"{k["inEvent"]}": [{{"@id": "{sv[1:-1]}"}}], "{k["roleName"]}": [{{"@value": "{role}"}}], '
               f'"{k["listOrder"]}": [{{"@type": "{k["integer"]}", "@value": "{order}"}}], '
               f'"{k["derived"]}": [{{"@id": "{report}"}}], "{k["textSpan"]}": [{{"@id": "{sr}"}}]')
-        self.n += 7
-        if a.get("title"):
-            title = _lit(a["title"])
-            ttl += f" ;\n    {k['title']} {title}@{LANG}"
+        if title is not None:
             js += f', "{k["title"]}": [{{"@language": "{LANG}", "@value": {title}}}]'
-            self.n += 1
-        self.ttl.append(ttl + " .")
         self.js.append(js + "}")
-        self.typed += self.typed_role
-        self.span(r, doc_id, start, end, a.get("quote"))
 
     def turtle_head(self) -> str:
         return "\n".join(f"@prefix {p}: <{ns}> ." for p, ns in self.prefixes.items())
 
     def jsonld_head(self) -> str:
         return '{"@context": ' + json.dumps(dict(self.prefixes), ensure_ascii=False, sort_keys=True) + ',\n"@graph": ['
+
+
+def _objects(terms: list[str]) -> str:
+    """Objects of one predicate in Turtle, after the first's predicate."""
+    return terms[0] if len(terms) == 1 else " ,\n        ".join(terms)
 
 
 def _subject_key(s: str) -> str:
@@ -533,8 +746,9 @@ class Sections:
     """The graph's sections, rendered one at a time: entities() first, then report() of each of doc_ids()."""
 
     def __init__(self, graph: nx.MultiDiGraph, reports: Sequence[Report], base_iri: str = DEFAULT_BASE_IRI, *,
-                 targets: Collection[str] | None = None):
-        self.writer = _SectionWriter(graph, reports, check_base_iri(base_iri), targets=targets)
+                 targets: Collection[str] | None = None, jsonld: bool = True):
+        # jsonld=False renders the Turtle alone, every section's JSON-LD left empty
+        self.writer = _SectionWriter(graph, reports, check_base_iri(base_iri), targets=targets, jsonld=jsonld)
         self.turtle_head, self.jsonld_head = self.writer.turtle_head(), self.writer.jsonld_head()
         self.turtle_tail, self.jsonld_tail = "\n", "\n]}\n"
 
@@ -614,9 +828,6 @@ def sample_docs(graph: nx.MultiDiGraph, doc_ids: Sequence[str], k: int = SAMPLE_
 
 
 
-PARALLEL_MIN_REPORTS = 400  # fewer reports than this are written in one process: forking would cost more
-
-
 @dataclass
 class Tally:
     """What was written: triples, typed nodes, and the Turtle of the sections the SHACL check will read.
@@ -640,12 +851,6 @@ class Tally:
             self.kept[part.key] = part.turtle
         self._trim()
 
-    def merge(self, other: "Tally") -> None:
-        self.triples += other.triples
-        self.typed += other.typed
-        self.kept.update(other.kept)
-        self._trim()
-
     def _trim(self) -> None:
         """Past ``full_limit`` only the sample is read: drop the other sections kept until then."""
         if self.triples > self.full_limit and self.keep is not None and len(self.kept) > len(self.keep) + 1:
@@ -653,152 +858,46 @@ class Tally:
 
 
 class _Files:
-    """The Turtle and JSON-LD files being written: every section's text encoded once, no comma before the
-    first JSON-LD node object."""
+    """The Turtle and JSON-LD files being written (either may be None: not written): every section's text
+    encoded once, no comma before the first JSON-LD node object."""
 
-    def __init__(self, ttl: BinaryIO, js: BinaryIO, *, first: bool = True):
-        self.ttl, self.js, self.first = ttl, js, first
+    def __init__(self, ttl: BinaryIO | None, js: BinaryIO | None):
+        self.ttl, self.js, self.first = ttl, js, True
 
     def write(self, part: Rendered) -> None:
-        self.ttl.write(part.turtle.encode("utf-8"))
+        if self.ttl is not None:
+            self.ttl.write(part.turtle.encode("utf-8"))
+        if self.js is None:
+            return
         if self.first and part.jsonld:
             self.js.write(part.jsonld[1:].encode("utf-8"))
             self.first = False
         else:
             self.js.write(part.jsonld.encode("utf-8"))
 
-    def append(self, ttl_path: str, js_path: str) -> None:
-        """Add a worker's files, in the kernel where it can copy without reading them into this process."""
-        _append(self.ttl, ttl_path, 0)
-        skip = 1 if self.first and os.path.getsize(js_path) else 0  # the comma before its first node object
-        _append(self.js, js_path, skip)
-        self.first = self.first and not skip
 
+def write_files(sections: Sections, entity: Rendered, doc_ids: Sequence[str], ttl: BinaryIO | None,
+                js: BinaryIO | None, tally: Tally) -> None:
+    """Write the graph into the open Turtle and JSON-LD files (None: that one is not written): heads, ``entity``,
+    each report's section, tails.
 
-def _append(dst: BinaryIO, path: str, skip: int) -> None:
-    dst.flush()
-    with open(path, "rb") as src:
-        left = os.fstat(src.fileno()).st_size - skip
-        offset = skip
-        copy = getattr(os, "copy_file_range", None)
-        while left > 0 and copy is not None:
-            try:
-                n = copy(src.fileno(), dst.fileno(), left, offset)
-            except OSError:
-                break
-            if n <= 0:
-                break
-            offset += n
-            left -= n
-        if left > 0:
-            src.seek(offset)
-            shutil.copyfileobj(src, dst)
-    dst.seek(0, os.SEEK_END)
-
-
-def write_files(sections: Sections, entity: Rendered, doc_ids: Sequence[str], ttl: BinaryIO, js: BinaryIO,
-                tally: Tally, *, jobs: int = 1, work_dir: str | os.PathLike[str] = ".") -> None:
-    """Write the graph into the open Turtle and JSON-LD files: heads, ``entity``, each report's section, tails.
-
-    With ``jobs`` above 1 (and at least PARALLEL_MIN_REPORTS reports), ``jobs`` forked processes render
-    contiguous runs of the reports into temp files in ``work_dir``, appended here in order, so the bytes
-    are the same whatever the number of jobs.
+    One process does it all: forked renderers each copied the memory pages of the graph they read,
+    which cost more memory and system time than their second core saved.
     """
     files = _Files(ttl, js)
-    ttl.write(sections.turtle_head.encode("utf-8"))
-    js.write(sections.jsonld_head.encode("utf-8"))
+    opened = [(f, head, tail) for f, head, tail in ((ttl, sections.turtle_head, sections.turtle_tail),
+                                                    (js, sections.jsonld_head, sections.jsonld_tail)) if f is not None]
+    for f, head, _tail in opened:
+        f.write(head.encode("utf-8"))
     files.write(entity)
     tally.add(entity)
-    runs = _runs(doc_ids, jobs if len(doc_ids) >= PARALLEL_MIN_REPORTS else 1)
-    ttl.flush()  # nothing buffered for a forked process to inherit
-    js.flush()
-    # With several runs every one goes to a worker: this process, touching the graph meanwhile, would copy
-    # the memory pages it shares with them.
-    workers = [_Worker(sections, run, tally, work_dir) for run in runs] if len(runs) > 1 else []
-    try:
-        for doc_id in runs[0] if len(runs) == 1 else ():
-            part = sections.report(doc_id)
-            files.write(part)
-            tally.add(part)
-        for worker in workers:
-            tally.merge(worker.join())
-            files.append(worker.ttl_path, worker.js_path)
-    finally:
-        for worker in workers:
-            worker.close()
-    ttl.write(sections.turtle_tail.encode("utf-8"))
-    js.write(sections.jsonld_tail.encode("utf-8"))
+    for doc_id in doc_ids:
+        part = sections.report(doc_id)
+        files.write(part)
+        tally.add(part)
+    for f, _head, tail in opened:
+        f.write(tail.encode("utf-8"))
 
 
-def _runs(doc_ids: Sequence[str], jobs: int) -> list[Sequence[str]]:
-    """``doc_ids`` cut into ``jobs`` contiguous runs of nearly equal length."""
-    jobs = max(1, min(jobs, len(doc_ids)))
-    size, extra = divmod(len(doc_ids), jobs)
-    out, start = [], 0
-    for i in range(jobs):
-        end = start + size + (i < extra)
-        out.append(doc_ids[start:end])
-        start = end
-    return out
-
-
-class _Worker:
-    """A forked process rendering a run of reports' sections into two temp files; join() returns its tally."""
-
-    def __init__(self, sections: Sections, doc_ids: Sequence[str], tally: Tally, work_dir: str | os.PathLike[str]):
-        import multiprocessing
-
-        self.paths = []
-        for name in ("graph.ttl", "graph.jsonld"):
-            fd, path = tempfile.mkstemp(dir=work_dir, prefix=f".{name}.", suffix=".tmp")
-            os.close(fd)
-            self.paths.append(path)
-        self.ttl_path, self.js_path = self.paths
-        context = multiprocessing.get_context("fork")
-        self.receive, send = context.Pipe(duplex=False)
-        self.process = context.Process(target=_render_run, daemon=True,
-                                       args=(sections, doc_ids, Tally(tally.keep, tally.full_limit),
-                                             self.ttl_path, self.js_path, send))
-        self.process.start()
-        send.close()
-
-    def join(self) -> Tally:
-        try:
-            result = self.receive.recv()
-        except EOFError:
-            result = f"exit status {self.process.exitcode}"
-        self.process.join()
-        if isinstance(result, str):
-            raise RuntimeError(f"rendering the RDF of a run of reports failed: {result}")
-        return result
-
-    def close(self) -> None:
-        if self.process.is_alive():
-            self.process.terminate()
-            self.process.join()
-        self.receive.close()
-        for path in self.paths:
-            try:
-                os.unlink(path)
-            except OSError:
-                pass
-
-
-def _render_run(sections: Sections, doc_ids: Sequence[str], tally: Tally, ttl_path: str, js_path: str,
-                send) -> None:
-    try:
-        with open(ttl_path, "wb") as ttl, open(js_path, "wb") as js:
-            files = _Files(ttl, js, first=False)
-            for doc_id in doc_ids:
-                part = sections.report(doc_id)
-                files.write(part)
-                tally.add(part)
-        send.send(tally)
-    except BaseException as e:  # the parent raises it; a traceback here would only repeat it
-        send.send(f"{type(e).__name__}: {e}")
-    finally:
-        send.close()
-
-
-__all__ = ["ENTITY", "LOCAL_TYPES", "PARALLEL_MIN_REPORTS", "SAMPLE_SECTIONS", "Rendered", "Sections", "Tally",
+__all__ = ["ENTITY", "LOCAL_TYPES", "SAMPLE_SECTIONS", "Rendered", "Sections", "Tally",
            "jsonld_chunks", "sample_docs", "turtle_chunks", "write_files"]

@@ -272,3 +272,15 @@ def test_assemble_graph_behaves_as_one_built_through_networkx(graph):
     assert all(graph.has_edge(u, v, k) and graph.pred[v][u][k] is graph.succ[u][v][k]
                for u, v, k in graph.edges(keys=True))
     assert sorted(graph.in_degree()) == sorted(copy.in_degree())
+
+
+def test_assemble_holds_each_node_id_and_offset_once(graph):
+    # a large graph holds a node id once, not again at each edge end, and one int per offset in its spans
+    ids = {n: n for n in graph}
+    for adjacency in (graph.succ, graph.pred):
+        for u, nbrs in adjacency.items():
+            assert ids[u] is u and all(ids[v] is v for v in nbrs)
+    offsets: dict[int, int] = {}
+    spans = [a["span"] for _, a in graph.nodes(data=True)] + [a["span"] for _, _, a in graph.edges(data=True)]
+    assert max(max(s) for s in spans) > 256  # beyond the ints Python shares anyway
+    assert all(offsets.setdefault(x, x) is x for span in spans for x in span)

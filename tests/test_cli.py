@@ -97,6 +97,29 @@ def test_cli_build_writes_outputs_and_prints_counts(tmp_path):
     assert report["reports_read"] == 5 and report["reports_skipped"] == 0
 
 
+def test_cli_build_formats_writes_only_those_files_and_removes_the_others(tmp_path):
+    out = tmp_path / "out"
+    assert kg("build", SEEDS, "--out", out, "-q").returncode == EXIT_OK
+    full = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    r = kg("build", SEEDS, "--out", out, "--formats", "ttl, json")
+    assert r.returncode == EXIT_OK, r.stderr
+    assert f"wrote {out}/graph.ttl, graph.json, texts/, reports.jsonl, build-report.json" in r.stdout
+    now = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert sorted(now) == ["build-report.json", "graph.json", "graph.ttl", "reports.jsonl"]
+    assert all(now[name] == full[name] for name in ("graph.json", "graph.ttl", "reports.jsonl"))
+    assert json.loads(now["build-report.json"])["formats"] == ["ttl", "json"]
+    assert len(list((out / "texts").iterdir())) == 6
+
+
+@pytest.mark.parametrize("formats", ["ttl,svg", ","])
+def test_cli_build_unknown_format_is_one_line_error_before_any_work(formats, tmp_path):
+    r = kg("build", SEEDS, "--out", tmp_path / "out", "--formats", formats)
+    assert r.returncode == EXIT_FATAL
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "--formats" in lines[0] and "ttl, jsonld, graphml, json, csv, html" in lines[0]
+    assert not (tmp_path / "out").exists()
+
+
 def test_cli_out_that_is_a_file_is_refused(tmp_path):
     target = tmp_path / "file"
     target.write_text("x", encoding="utf-8")

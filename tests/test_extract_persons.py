@@ -5,11 +5,15 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.extract import extract
 from kg.extract.furniture import bylines
-from kg.extract.persons import find_mentions, header_lists, name_at
+from kg.extract.persons import POST_RE, SURNAME_FIRST, _title_ends, find_mentions, header_lists, name_at
 from kg.records import Document, NormalizedText
+
+from helpers import SEEDS
 
 
 def run(text: str):
@@ -140,3 +144,23 @@ def test_jieba_loads_only_for_a_report_that_needs_it(tmp_path):
     out = subprocess.run([sys.executable, "-c", probe, str(plain), str(named)], capture_output=True, text=True,
                          check=True).stdout.split("\n")
     assert out[:2] == ["False False", "True True"]
+
+
+# Posts and their characters in other orders, surnames' first characters, separators and plain characters.
+TITLE_TEXTS = st.text(alphabet="区委书记长副主任市县镇党工委会员总经理理事王李张高和欧阳，。、 a\n", max_size=40)
+
+
+def _post_ends_before_surnames(text: str) -> list[int]:
+    return [m.end() for m in POST_RE.finditer(text) if text[m.end():m.end() + 1] in SURNAME_FIRST]
+
+
+def test_title_ends_are_where_a_scan_for_posts_meets_a_surname():
+    @settings(max_examples=2000, deadline=None)
+    @given(TITLE_TEXTS)
+    def check(text):
+        assert _title_ends(text) == _post_ends_before_surnames(text)
+
+    check()
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        assert _title_ends(text) == _post_ends_before_surnames(text)

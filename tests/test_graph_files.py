@@ -52,3 +52,33 @@ def test_graph_files_empty_and_odd_graphs_round_trip():
     assert ml.nodes["x"]["f"] == 0.5 and ml.nodes["x"]["flag"] is False and "none" not in ml.nodes["x"]
     assert json.loads(ml.nodes["x"]["nested"]) == {"k": [1, "二"]} and ml.nodes["x"]["text"] == '"{}\\\n'
     assert json.loads(ml.edges["x", "y", "k1"]["span"]) == [True, 4]
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def test_graph_files_json_lines_are_json_dumps_whatever_the_value_types():
+    # elements with the same attribute names but values of other types than the first such element
+    g = nx.MultiDiGraph()
+    values = [1, True, "1", None, 1.5, [1, 2], [True, 2], {"b": 1, "a": [2, "二"]}, '引"\\', 10**20, False, 0]
+    for i, v in enumerate(values):
+        g.add_node(f"n{i}", a=v, b=values[-1 - i], type="x")
+        g.add_edge(f"n{i}", f"n{(i + 1) % len(values)}", a=v, b=values[i - 1])
+        g.add_edge(f"n{i}", f"n{(i + 1) % len(values)}", a=values[i - 1], b=v)
+    g.add_node("n0", id="its own id")  # an attribute named like the object's "id"
+    lines = to_node_link_json(g).splitlines()
+    nodes = [_dumps({**g.nodes[n], "id": n}) for n in sorted(g)]
+    edges = [_dumps({**a, "source": u, "target": v, "key": k}) for u, v, k, a in sorted(
+        g.edges(keys=True, data=True), key=lambda e: e[:3])]
+    assert [line.rstrip(",") for line in lines[lines.index('"nodes": [') + 1:lines.index('],')]] == nodes
+    assert [line.rstrip(",") for line in lines[lines.index('"edges": [') + 1:-1]] == edges
+
+
+def test_graph_files_json_of_int_node_ids():
+    g = nx.MultiDiGraph()
+    g.add_edge(2, 10, weight=0.5)
+    g.add_edge(2, 10, weight=1)
+    g.add_node(3, label="三")
+    back = nx.node_link_graph(json.loads(to_node_link_json(g)), edges="edges")
+    assert nx.utils.graphs_equal(back, g) and list(back) == [2, 3, 10]

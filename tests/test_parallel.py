@@ -12,6 +12,7 @@ from helpers import ROOT, SEEDS
 sys.path.insert(0, str(ROOT / "bench"))
 import synth  # noqa: E402
 
+from kg.cache import unpack_report  # noqa: E402
 from kg.cli import main  # noqa: E402
 from kg.engine import BATCH, Outcome, make_engine  # noqa: E402
 from kg.pipeline import build  # noqa: E402
@@ -75,6 +76,27 @@ def test_pool_yields_outcomes_in_path_order_with_skips(corpus):
     assert all(isinstance(o, Outcome) for o in outcomes)
     with make_engine(jobs=1) as engine:
         assert list(engine.run(paths, None)) == outcomes
+
+
+def test_pool_packs_reports_for_the_cache_when_asked(corpus):
+    paths = sorted(str(p) for p in (corpus / "generated").glob("*.txt"))
+    with make_engine(jobs=2) as engine:
+        plain = list(engine.run(paths, None))
+        packed = list(engine.run(paths, None, pack=True))
+    assert [o.path for o in packed] == paths
+    assert all(o.report is None and o.packed is None for o in packed if o.reason)
+    done = [(o, p) for o, p in zip(plain, packed) if o.report is not None]
+    assert len(done) == GENERATED and all(p.report is None for _o, p in done)
+    assert all(unpack_report(p.packed) == o.report for o, p in done)
+
+
+def test_pooled_build_fills_the_cache_and_rebuilds_from_it_with_the_same_bytes(corpus, serial, tmp_path):
+    first = build([corpus], tmp_path, jobs=2, validate=False)
+    assert first.cached == 0 and first.extracted >= GENERATED + 5
+    assert output_files(tmp_path) == output_files(serial[0])
+    again = build([corpus], tmp_path, jobs=2, validate=False)
+    assert (again.extracted, again.cached) == (0, first.extracted)
+    assert output_files(tmp_path) == output_files(serial[0])
 
 
 def test_cli_build_with_jobs(corpus, serial, tmp_path, capsys):

@@ -54,6 +54,21 @@ def test_rdf_sections_count_their_triples_and_start_with_the_entities(seed_secti
         assert _quads(sections.jsonld_head + part.jsonld[1:] + sections.jsonld_tail, JSON_LD) == ttl
 
 
+def test_rdf_sections_merge_what_two_nodes_of_one_iri_say(seed_graph, seed_reports):
+    """A person node twice, under two node ids: the memberships, links and passages of both share their
+    subjects, which every section writes once, in either format alone or both."""
+    g = seed_graph.copy()
+    nid, a = next((n, a) for n, a in sorted(g.nodes(data=True)) if a.get("type") == "person" and a.get("timeline"))
+    g.add_node(nid + "/twin", **a)
+    expected = _reference(g, seed_reports)
+    assert _quads(to_turtle(g, seed_reports), TURTLE) == expected
+    assert _quads(to_jsonld(g, seed_reports), JSON_LD) == expected
+    both = list(Sections(g, seed_reports).rendered())
+    alone = list(Sections(g, seed_reports, jsonld=False).rendered())
+    assert [p.turtle for p in alone] == [p.turtle for p in both] and not any(p.jsonld for p in alone)
+    assert sum(p.triples for p in alone) == sum(p.triples for p in both) == len(triples(g, seed_reports))
+
+
 def test_rdf_sections_hold_their_own_reports_facts(seed_sections, seed_reports):
     sections, parts = seed_sections
     iris = sections.writer.iris
@@ -123,13 +138,17 @@ def test_rdf_sections_sample_docs_covers_every_node_type(seed_graph, seed_report
     assert sample_docs(seed_graph, docs, k=0, min_nodes=len(docs)) == set(docs)
 
 
-@pytest.mark.parametrize("jobs", [2, 3])
-def test_rdf_sections_forked_jobs_write_the_same_bytes(tmp_path, monkeypatch, seed_graph, seed_reports, jobs):
-    one = _write(tmp_path / "one", seed_graph, seed_reports, full_limit=0)
-    monkeypatch.setattr("kg.rdf_sections.PARALLEL_MIN_REPORTS", 1)
-    many = _write(tmp_path / "many", seed_graph, seed_reports, full_limit=0, jobs=jobs)
-    assert many[1:] == one[1:]
-    assert many[0].to_json() == one[0].to_json()
-    assert sorted(p.name for p in (tmp_path / "many" / "out").iterdir()) == ["graph.jsonld", "graph.ttl"]
-    small = _write(tmp_path / "small", seed_graph, seed_reports, jobs=jobs)
-    assert small[0].path == PATH_FULL and small[0].to_json() == _write(tmp_path, seed_graph, seed_reports)[0].to_json()
+@pytest.mark.parametrize("only", ["graph.ttl", "graph.jsonld"])
+def test_rdf_sections_write_rdf_writes_one_format_alone_with_the_same_bytes(tmp_path, seed_graph, seed_reports, only):
+    both = _write(tmp_path / "both", seed_graph, seed_reports)
+    out = tmp_path / "one"
+    out.mkdir()
+    with StagedOutputs() as staged:
+        checked = write_rdf(staged, out, seed_graph, seed_reports, files={only})
+        staged.commit()
+    assert [p.name for p in out.iterdir()] == [only]
+    assert (out / only).read_text(encoding="utf-8") == both[1 if only == "graph.ttl" else 2]
+    assert checked.to_json() == both[0].to_json()  # the check reads the Turtle, written or not
+    with StagedOutputs() as staged:
+        assert write_rdf(staged, out, seed_graph, seed_reports, files={"graph.json"}) is None
+        assert not staged.pending

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from operator import itemgetter
 
 from ..records import (Directive, Document, DocumentRef, Meeting, NormalizedText, Organization, Participation,
                        Person, Report, Span)
@@ -32,6 +33,9 @@ def _episode_at(episodes: list[_meetings.Episode], starts: list[int], pos: int) 
     return episodes[i] if pos < episodes[i].end else None
 
 
+# Sort keys of a role (person, role, start, end, title), read without a Python call.
+_AT = itemgetter(2)
+_AT_THEN_ROLE = itemgetter(2, 1)
 # The roles whose holder a later pronoun (他强调) may stand for.
 _LEAD_ROLES = frozenset({"speaker", "chair"})
 
@@ -42,7 +46,7 @@ def _speech_starts(text: str, mentions, episodes) -> list[tuple[int, int, str]]:
     last: str | None = None
     # A name that is the object of 学习/贯彻/宣讲… (宣讲习近平总书记…精神) neither speaks nor ends the speaker's lead.
     points = [(m.name_start, m.end, m.name) for m in mentions
-              if not _meetings.OBJECT_OF_RE.search(text, max(0, m.start - 4), m.start)]
+              if not _meetings.is_object(text, m.start)]
     points += [(pm.start(1), pm.end(1), None) for pm in _meetings.pronoun_speeches(text)]
     points.sort()
     nexts = [p[0] for p in points[1:]] + [len(text)]
@@ -55,7 +59,7 @@ def _speech_starts(text: str, mentions, episodes) -> list[tuple[int, int, str]]:
         limit = min(nxt, e + reach, len(text))
         window = text[e:limit]
         lead = _directives.SPEECH_LEAD_RE.search(window)
-        if not lead or "。" in window[:lead.start()]:
+        if not lead or window.find("。", 0, lead.start()) >= 0:
             if name is not None and not _LEAD_ROLES.isdisjoint(_meetings.roles_after(window)):
                 last = name
             continue
@@ -74,7 +78,7 @@ def _participants(ep: _meetings.Episode) -> list[Participation]:
     """An episode's participations in text order, each person's role once, at its first mention."""
     seen: set[tuple[str, str]] = set()
     parts: list[tuple[str, str, int, int, str]] = []  # person, role, start, end, title
-    for r in sorted(ep.roles, key=lambda r: r[2]):
+    for r in sorted(ep.roles, key=_AT):
         if (r[0], r[1]) not in seen:
             seen.add((r[0], r[1]))
             parts.append(r)
@@ -85,7 +89,7 @@ def _participants(ep: _meetings.Episode) -> list[Participation]:
             parts.append((p[0], "attendee", p[2], p[3], p[4]))
     if ep.kind != "visit":  # a visitor who also chairs a 座谈会 on the way is still a visitor
         parts = [p for p in parts if not (p[1] == "attendee" and p[0] in chairs)]
-    parts.sort(key=lambda p: (p[2], p[1]))
+    parts.sort(key=_AT_THEN_ROLE)
     return [Participation(name, role, i, Span(s, e), title) for i, (name, role, s, e, title) in enumerate(parts)]
 
 
@@ -93,7 +97,8 @@ def _directive(text: str, d: _directives.DirectiveSpan, meeting_index: int) -> D
     """A directive's record: its text without the white space around it, and the span of just that text."""
     raw = text[d.start:d.end]
     body = raw.strip()
-    start = d.start + len(raw) - len(raw.lstrip())
+    # Most directives have no white space around them, and need no second pass.
+    start = d.start if len(body) == len(raw) else d.start + len(raw) - len(raw.lstrip())
     return Directive(d.speaker, meeting_index, body, Span(start, start + len(body)))
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from operator import itemgetter
 from typing import NamedTuple
 
 from .text import Sentence
@@ -30,14 +31,15 @@ class DirectiveSpan(NamedTuple):
 INSTRUCTION_RE = re.compile(f"{INSTRUCTION_START_RE.pattern}|{SUBJECT_THEN_MUST_RE.pattern}")
 # Built straight from a tuple: the named tuple's own constructor is a Python function, costly for every directive.
 _new_span = tuple.__new__
+_START = itemgetter(1)  # a DirectiveSpan's start, read without a Python call
 
 
 def _clauses(speaker: str, s: str, a: int) -> list[DirectiveSpan]:
     """The directives of one instruction sentence ``s`` found at ``a``: one per clause starting 要/必须 after a ；."""
     if ";" not in s and "；" not in s:
-        return [DirectiveSpan(speaker, a, a + len(s))] if s else []
+        return [_new_span(DirectiveSpan, (speaker, a, a + len(s)))] if s else []
     pieces = [0] + [m.start() + 1 for m in CLAUSE_SPLIT_RE.finditer(s)] + [len(s)]
-    return [DirectiveSpan(speaker, a + x, a + y) for x, y in zip(pieces, pieces[1:]) if y > x]
+    return [_new_span(DirectiveSpan, (speaker, a + x, a + y)) for x, y in zip(pieces, pieces[1:]) if y > x]
 
 
 def find_directives(text: str, sents: list[Sentence], speech_starts: list[tuple[int, int, str]],
@@ -58,20 +60,21 @@ def find_directives(text: str, sents: list[Sentence], speech_starts: list[tuple[
         body = sents[bisect_right(sent_ends, lead_end):bisect_left(sent_starts, end)]
         if not body:
             continue
-        # The sentences (start, end) of each paragraph; the first one starts after "X强调,".
-        by_para: dict[int, list[tuple[int, int]]] = {}
-        for s in body:
-            by_para.setdefault(s.paragraph, []).append((s.start if s.start > lead_end else lead_end, s.end))
+        # The sentences (start, end, text) of each paragraph; the first one starts after "X强调,".
+        by_para: dict[int, list[tuple[int, int, str]]] = {}
+        for a, b, sentence, para in body:
+            if a < lead_end:
+                a, sentence = lead_end, text[lead_end:b]
+            by_para.setdefault(para, []).append((a, b, sentence))
         first = True
         for us in by_para.values():
-            head = text[us[0][0]:us[0][1]]
+            head = us[0][2]
             # A headline starts as an instruction does (一是…, 要…), not with a subject.
             if len(us) > 1 and len(head) <= HEADLINE_MAX and INSTRUCTION_START_RE.match(head):
                 out.append(DirectiveSpan(speaker, us[0][0], us[-1][1]))
                 first = False
                 continue
-            for a, b in us:
-                s = text[a:b]
+            for a, b, s in us:
                 instruction = INSTRUCTION_RE.match(s) is not None
                 if first and not instruction and MUST_RE.search(s):
                     out.append(DirectiveSpan(speaker, a, b))
@@ -80,7 +83,7 @@ def find_directives(text: str, sents: list[Sentence], speech_starts: list[tuple[
                 elif instruction:
                     out.append(_new_span(DirectiveSpan, (speaker, a, b)))  # one clause, the commonest case
                 first = False
-    out.sort(key=lambda d: d.start)
+    out.sort(key=_START)
     dedup: list[DirectiveSpan] = []
     for d in out:
         if dedup and d.start < dedup[-1].end:

@@ -22,6 +22,9 @@ BYLINE_RE = re.compile(
 BREADCRUMB_RE = re.compile(r"^.*(?:当前位置|当前所在位置|您现在的位置|首页\s*[>＞»]).*$", re.M)
 # Words every breadcrumb holds: a page without any has none, and is not scanned line by line.
 BREADCRUMB_WORDS = ("当前", "您现在的位置", "首页")
+# An opening bracket right before a byline: (记者 张三).
+OPEN_BRACKET_BEFORE_RE = re.compile(r"[（(【\[]\s*$")
+CREDIT_NAME_SPLIT_RE = re.compile(r"[\s、,，]+")
 
 
 def published_date(text: str) -> str | None:
@@ -41,7 +44,7 @@ def published_date(text: str) -> str | None:
 
 def _credit_names(group: str) -> list[str]:
     # Two-character names padded to a common width (冯 丽 孙 红) come as pairs of single characters.
-    parts = [p for p in re.split(r"[\s、,，]+", group) if p]
+    parts = [p for p in CREDIT_NAME_SPLIT_RE.split(group) if p]
     out: list[str] = []
     i = 0
     while i < len(parts):
@@ -62,8 +65,8 @@ def bylines(text: str) -> tuple[list[str], list[tuple[int, int]]]:
         line_start = text.rfind("\n", 0, m.start()) + 1
         line_end = text.find("\n", m.end())
         line = text[line_start:line_end if line_end >= 0 else len(text)]
-        in_brackets = re.search(r"[（(【\[]\s*$", text[max(0, m.start() - 2):m.start()]) is not None
-        if len(line.strip()) > 60 and not in_brackets:
+        # A long line is running text unless the byline opens a bracket (记者 张三) inside it.
+        if len(line.strip()) > 60 and OPEN_BRACKET_BEFORE_RE.search(text[max(0, m.start() - 2):m.start()]) is None:
             continue
         found = False
         for tok in _credit_names(m.group(1)):
@@ -72,7 +75,7 @@ def bylines(text: str) -> tuple[list[str], list[tuple[int, int]]]:
                 found = True
         if found:
             spans.append((m.start(), m.end()))
-    if any(w in text for w in BREADCRUMB_WORDS):
+    if any(map(text.__contains__, BREADCRUMB_WORDS)):
         for m in BREADCRUMB_RE.finditer(text):
             spans.append((m.start(), m.end()))
     seen: list[str] = []

@@ -24,6 +24,8 @@ RECENT_DAYS = r"近日|日前|近期|前不久|今天|今日|昨天|昨日"
 RECENT_RE = re.compile(rf"^(?:[^,，。]{{0,12}}?)({RECENT_DAYS})")
 # Whether a report holds any of those words at all: most hold none, and their sentences need no test.
 RELATIVE_OR_RECENT_RE = re.compile(f"{RELATIVE_DAYS}|{RECENT_DAYS}")
+# Either word near a sentence's start: one search rules out both RELATIVE_DAY_RE and RECENT_RE.
+RELATIVE_OR_RECENT_LEAD_RE = re.compile(rf"^(?:[^,，。]{{0,12}}?)(?:{RELATIVE_DAYS}|{RECENT_DAYS})")
 RECENT_OFFSET = {"今天": 0, "今日": 0, "昨天": -1, "昨日": -1}
 ALSO_HELD_RE = re.compile(r"还召开|同时召开|随后召开|随即召开|接着召开|又召开")
 # "…和…" joins two meetings when both halves end with a meeting noun.
@@ -78,6 +80,15 @@ def pronoun_speeches(text: str, start: int = 0, end: int | None = None) -> list[
 
 # A name that is the object of 学习/贯彻/宣讲… (传达学习张三同志…的讲话) takes no role.
 OBJECT_OF_RE = re.compile(r"(?:学习|贯彻|宣讲|传达|落实|领会|践行|遵循|按照|根据|依据)$")
+# What may stand right before a name that OBJECT_OF_RE marks: a verb's last character, or the line
+# break that its "$" also matches before.
+_OBJECT_OF_LAST = frozenset("习彻讲达实会行循照据\n")
+
+
+def is_object(text: str, start: int) -> bool:
+    """True when the name (or its titles) at ``start`` is the object of 学习/贯彻/宣讲…"""
+    return (start > 0 and text[start - 1] in _OBJECT_OF_LAST
+            and OBJECT_OF_RE.search(text, max(0, start - 4), start) is not None)
 REFERENCED_SPEECH_RE = re.compile(r"(?:时|上|中)的(?:重要)?讲话(?!中)|讲话精神|指示精神|批示精神")
 # A visit that goes on to a meeting in the same sentence (…进行现场调研,并在…召开座谈会): two events.
 VISIT_THEN_MEETING_RE = re.compile(r"(?:[,，]\s*|并|随后|之后)(?:并|随后)?[^,，。；;]{0,30}?(?:主持召开|召开|举行)")
@@ -156,16 +167,42 @@ def _meeting_names(s: Sentence, kind: str) -> list[str]:
     return [re.split(r"主持|出席|参加|列席|召开|举行", m.group())[-1] or "会议"]
 
 
+# What a sentence needs to start an account: a date's 日, 号 or 月, or one of the words below.
+DATE_CHAR_RE = re.compile("[日号月]")
+
+
+def _may_start_accounts(text: str, sents: list[Sentence], undated_here: bool, also_here: bool) -> list[Sentence]:
+    """The sentences, in order, that hold what a sentence needs to start an account: every other one is passed over.
+
+    None of those characters and words spans a sentence break, so each occurrence in the text lies
+    in the one sentence that holds it (or between sentences); few sentences hold any.
+    """
+    found = [m.start() for m in DATE_CHAR_RE.finditer(text)]
+    if undated_here:
+        found += [m.start() for m in RELATIVE_OR_RECENT_RE.finditer(text)]
+    if also_here:
+        found += [m.start() for m in ALSO_HELD_RE.finditer(text)]
+    starts = [s.start for s in sents]
+    picked = set()
+    for q in found:
+        i = bisect_right(starts, q) - 1
+        if i >= 0 and q < sents[i].end:
+            picked.add(i)
+    return [sents[i] for i in sorted(picked)]
+
+
 def find_episodes(text: str, sents: list[Sentence]) -> list[Episode]:
     """Split the report into meeting/visit accounts, one per anchor sentence."""
     episodes: list[Episode] = []
     # A sentence is part of the text, so words the whole text lacks are in none of its sentences.
     undated_here = RELATIVE_OR_RECENT_RE.search(text) is not None
     also_here = ALSO_HELD_RE.search(text) is not None
-    for idx, s in enumerate(sents):
+    for s in _may_start_accounts(text, sents, undated_here, also_here):
         date = _date_in(s)
-        relative = RELATIVE_DAY_RE.search(s.text) if not date and undated_here else None
-        recent = RECENT_RE.search(s.text) if not date and undated_here else None
+        relative = recent = None
+        if not date and undated_here and RELATIVE_OR_RECENT_LEAD_RE.search(s.text):
+            relative = RELATIVE_DAY_RE.search(s.text)
+            recent = RECENT_RE.search(s.text)
         also = ALSO_HELD_RE.search(s.text) if also_here else None
         if not (date or relative or recent or also):
             continue  # most sentences: nothing that starts an account, whatever their verbs
@@ -277,9 +314,10 @@ def roles_after(window: str) -> list[str]:
     clause = window[:end.start()] if end else window
     if convey := CONVEY_RE.search(clause):
         clause = clause[:convey.start()]
-    if REFERENCED_SPEECH_RE.search(clause):
+    # Every referenced speech holds 讲话 or 精神, and every chairing 主持 or 宣布: most windows hold none.
+    if ("讲话" in clause or "精神" in clause) and REFERENCED_SPEECH_RE.search(clause):
         return roles  # 张三出席…时的讲话精神: a speech conveyed, not given here
-    if m := CHAIR_AFTER_RE.match(rest):
+    if ("主持" in rest or "宣布" in rest) and (m := CHAIR_AFTER_RE.match(rest)):
         roles.append("chair")
         rest = rest[m.end():]
     elif m := SPEAK_AFTER_RE.match(rest):
@@ -315,12 +353,12 @@ def assign_roles(text: str, episodes: list[Episode], mentions: list[Mention],
         last_speaker: str | None = None
         first_subject = inside[0] if inside else None
         # A name conveyed as an object (学习领会习近平总书记…精神) does not end the clause about the name before it.
-        cuts = sorted(m.start for m in inside if not OBJECT_OF_RE.search(text, max(0, m.start - 4), m.start))
+        cuts = sorted(m.start for m in inside if not is_object(text, m.start))
         for run in _runs(text, inside):
             later = bisect_right(cuts, run[-1].end)
             tail_end = min(cuts[later] if later < len(cuts) else ep.end, ep.end, len(text))
             window = text[run[-1].end:tail_end]
-            if OBJECT_OF_RE.search(text, max(0, run[0].start - 4), run[0].start):
+            if is_object(text, run[0].start):
                 roles = []
             elif ep.kind == "meeting" and MET_BEFORE_RE.search(text, max(0, run[0].start - 3), run[0].start):
                 roles = ["attendee"]

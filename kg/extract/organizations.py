@@ -35,12 +35,19 @@ NOT_IN_PLACE = frozenset("作出进到把在的了和与及对向为从全我本
 TOWN_SUFFIXES = ("镇", "乡", "街道", "办事处")
 # 乡村, 乡镇, 乡亲: 乡 and 镇 starting another word are not towns.
 TOWN_WORD_ENDS = frozenset("村镇亲里土情愁间长")
+TOWNS_AS_WORDS = frozenset(("乡", "镇"))
+# Organs that count only with a name of two characters or more before them (福田镇, 某某集团).
+OWN_NAME_ORGANS = ("公司", "集团", "办公室", "委员会")
+NAMED_ORGANS = frozenset(TOWN_SUFFIXES + OWN_NAME_ORGANS)
 # No kind is the start of another, so the first that fits is the only one; starting with the alternation
 # (no look-ahead) lets a search skip ahead to the kinds' first characters.
-_ZONE_KIND = r"(经济技术开发区|经开区|高新技术产业开发区|高新区|新区|开发区|示范区|自治县|县|区|市)"
+ZONE_KINDS = ("经济技术开发区", "经开区", "高新技术产业开发区", "高新区", "新区", "开发区", "示范区", "自治县", "县", "区", "市")
+_ZONE_KIND = f"({'|'.join(ZONE_KINDS)})"
 # A zone's name as written: what ``_prefixed(ZONE_KIND_AT_RE, 2, 4, text)`` finds.
 ZONE_RE = re.compile(rf"([{CJK}]{{2,4}}?){_ZONE_KIND}")
-ZONE_KIND_AT_RE = re.compile(_ZONE_KIND)
+# Each kind, once matched, looks behind for the two CJK characters a name needs, so the search passes
+# over a kind without them (各区, 全市) in one call; at most one kind fits a place, so none is lost.
+ZONE_KIND_AT_RE = re.compile(f"({'|'.join(rf'{k}(?<=[{CJK}]{{2}}{k})' for k in ZONE_KINDS)})")
 ZONE_RANK = {"经济技术开发区": 5, "经开区": 5, "高新技术产业开发区": 5, "高新区": 5, "新区": 4, "开发区": 4,
              "示范区": 4, "自治县": 3, "县": 3, "区": 3, "市": 1}
 ZONE_FULL = {"经开区": "经济技术开发区", "高新区": "高新技术产业开发区"}
@@ -96,16 +103,22 @@ def _name_prefix(prefix: str) -> str:
     return "".join(kept)
 
 
-def _prefixed(kind: re.Pattern, least: int, most: int, text: str):
+def _prefixed(kind: re.Pattern, least: int, most: int, text: str,
+              skip: frozenset[str] = frozenset(), skip_before: frozenset[str] = frozenset()):
     """What ``([CJK]{least,most}?)(kind)`` finds in ``text``, as (start, kind start, end, kind), without scanning for it.
 
     A match's kind is the first place ``kind`` fits from where the last match ended; its prefix is the run
     of CJK characters right before it, at most ``most`` long. Where fewer than ``least`` precede it, no
     match uses that place (an earlier start would need another kind before it), and the next place is tried.
+    With ``least`` 0 every place is a match: one whose kind is in ``skip`` and whose next character is in
+    ``skip_before`` still ends the last match but is left out, its prefix unread.
     """
     cur = pos = 0
     while (q := kind.search(text, pos)) is not None:
         at = q.start()
+        if not least and q.group(1) in skip and text[q.end():q.end() + 1] in skip_before:
+            cur = pos = q.end()
+            continue
         lo = at - most if at - most > cur else cur
         start = at
         while start > lo and "\u4e00" <= text[start - 1] <= "\u9fff":
@@ -129,10 +142,10 @@ def organizations(text: str) -> list[tuple[str, int, int]]:
     """Named bodies in text order: (name, start, end), first occurrence of each."""
     out: list[tuple[str, int, int]] = []
     seen: set[str] = set()
-    for m_start, at, end, organ in _prefixed(SUFFIX_AT_RE, 0, 8, text):
-        if organ in ("乡", "镇") and text[end:end + 1] in TOWN_WORD_ENDS:
-            continue
+    for m_start, at, end, organ in _prefixed(SUFFIX_AT_RE, 0, 8, text, TOWNS_AS_WORDS, TOWN_WORD_ENDS):
         raw = text[m_start:at]
+        if len(raw) < 2 and organ in NAMED_ORGANS:
+            continue  # the name, a part of raw, is too short: the checks below would drop it
         prefix = _name_prefix(raw)
         # raw and organ are CJK, so the name starts its clause when no CJK character comes before it
         if organ in TOWN_SUFFIXES and not prefix and 2 <= len(raw) <= 3 \
@@ -145,7 +158,7 @@ def organizations(text: str) -> list[tuple[str, int, int]]:
             if len(prefix) < 2 or prefix[-1] in "城各" or _tags().get(name, "ns").startswith(("n", "v", "a")) and \
                     not _tags().get(name, "ns").startswith(PLACE_TAGS):
                 continue
-        if organ in ("公司", "集团", "办公室", "委员会") and len(prefix) < 2:
+        if organ in OWN_NAME_ORGANS and len(prefix) < 2:
             continue
         if name in seen:
             continue

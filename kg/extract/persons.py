@@ -15,12 +15,21 @@ from .text import is_cjk
 # characters, which rules most positions out at once.
 POST_RE = re.compile(words_pattern(POSTS))
 POST_FIRST = frozenset(w[0] for w in POSTS)
+# A title ends with a post, so text whose last character ends no post holds no title at its end.
+POST_LAST = frozenset(w[-1] for w in POSTS)
 TITLE_END_RE = re.compile(f"(?:{'|'.join(map(re.escape, POSTS))})$")
 FOLLOWER_RE = re.compile(f"(?=[{''.join(sorted({w[0] for w in NAME_FOLLOWERS}))}])" + words_pattern(NAME_FOLLOWERS))
 _ROLE_WORDS = sorted({v for vs in ROLE_VERBS.values() for v in vs} | set(VISIT_VERBS), key=len, reverse=True)
 # 作 alone is a speech verb (作报告) only when it does not start 作风, 作为, 作用…
 ROLE_VERB_RE = re.compile(f"(?=[{''.join(sorted({w[0] for w in _ROLE_WORDS}))}])(?:" + "|".join(
     "作(?![风为用业品物战息])" if v == "作" else re.escape(v) for v in _ROLE_WORDS) + ")")
+# A post's last character right before a name's first: where a title may run into a name (区长李强).
+POST_THEN_SURNAME_RE = re.compile(
+    "[" + "".join(sorted(POST_LAST)) + "]"
+    "(?=[" + "".join(sorted(SINGLE_SURNAMES | {c[0] for c in COMPOUND_SURNAMES})) + "])")
+# The last character before a position that stands in no post: no POST_RE match spans it, so a scan
+# for posts started right after it finds what a scan of the whole text finds from there on.
+LAST_OUTSIDE_POSTS_RE = re.compile("(?s:.*)[^" + "".join(sorted({c for w in POSTS for c in w})) + "]")
 # Words that end the text before a title: a title starts after the last of them.
 TITLE_JUNK_RE = re.compile(
     r"会议由|主持召开|召开|举行|主持|出席|参加|列席|陪同|邀请|听取|会见|其中|包括|以及|还有|记者|通讯员|"
@@ -179,6 +188,10 @@ class Mention(NamedTuple):
     via: str  # title, list, postfix, subject, known
 
 
+# Built straight from a tuple: the named tuple's own constructor is a Python function, costly for every mention.
+_new_mention = tuple.__new__
+
+
 @lru_cache(maxsize=1)
 def _word_tags() -> dict[str, str]:
     import jieba.posseg  # loaded lazily: ~1 s, only when names must be told from words
@@ -248,7 +261,9 @@ def name_at(text: str, pos: int, known: frozenset[str] | set[str] = frozenset(),
         cand = text[pos:pos + n]
         if cand in known:
             return n
-        bounded = right_boundary(text, pos + n)
+        end = pos + n  # right_boundary, inline: it runs for every candidate
+        bounded = (end >= len(text) or not "\u4e00" <= text[end] <= "\u9fff"
+                   or FOLLOWER_RE.match(text, end) is not None)
         if not bounded and not after_title:
             continue
         if (cand[1] in POST_FIRST and POST_RE.match(cand, 1)) or not _given_name_ok(cand, compound):
@@ -337,6 +352,8 @@ def _is_name_with_post(title: str) -> bool:
 
 def titles_before(text: str, name_start: int) -> tuple[int, tuple[str, ...]]:
     """The titles written right before a name (区委副书记、区长邱伟), and where they start."""
+    if not name_start or text[name_start - 1] not in POST_LAST:
+        return name_start, ()  # most places: no post ends right before them
     seg = _segment_start(text, name_start)
     title = _clean_title(text[seg:name_start])
     if not title:
@@ -360,6 +377,33 @@ def _left_ok(text: str, pos: int) -> bool:
     if pos == 0 or not is_cjk(text[pos - 1]):
         return True
     return LEFT_WORD_RE.search(text, max(0, pos - 2), pos) is not None
+
+
+def _title_ends(text: str) -> list[int]:
+    """Where the matches of ``POST_RE.finditer(text)`` end right before a surname's first character.
+
+    Such places are few. No match spans a character that no post holds, so a scan for posts started
+    right after one finds the same matches from there on: the scan restarts after the last such
+    character before each place, and passes over the stretches between unread.
+    """
+    out: list[int] = []
+    scan = POST_RE.finditer(text)
+    m = next(scan, None)
+    searched = 0  # where the last look for a character outside the posts stopped
+    for c in POST_THEN_SURNAME_RE.finditer(text):
+        if m is None:
+            break  # no post after the last one found
+        p = c.end()
+        outside = LAST_OUTSIDE_POSTS_RE.match(text, searched, p)
+        searched = p
+        if outside is not None and m.start() < outside.end():
+            scan = POST_RE.finditer(text, outside.end())
+            m = next(scan, None)
+        while m is not None and m.end() < p:
+            m = next(scan, None)
+        if m is not None and m.end() == p:
+            out.append(p)
+    return out
 
 
 def _colons(text: str) -> list[int]:
@@ -392,17 +436,14 @@ def find_mentions(text: str, excluded: list[tuple[int, int]] = (),
             taken[m.name_start:m.name_end] = b"\x01" * (m.name_end - m.name_start)
 
     # 1. Names right after a title.
-    for pm in POST_RE.finditer(text):
-        p = pm.end()
-        if text[p:p + 1] not in SURNAME_FIRST:
-            continue  # most titles are not followed by a name: spare the call
+    for p in _title_ends(text):
         n = name_at(text, p, after_title=True)
         if not n:
             continue
         start, titles = titles_before(text, p)
         if not titles or _is_name_with_post(titles[-1]):
             continue
-        add(Mention(text[p:p + n], start, p, p + n, p + n, titles, "title"))
+        add(_new_mention(Mention, (text[p:p + n], start, p, p + n, p + n, titles, "title")))
 
     # 2. Names before a post-posed title (陈敏书记, 吴明德市长).
     for pm in POSTFIX_RE.finditer(text):
@@ -417,7 +458,7 @@ def find_mentions(text: str, excluded: list[tuple[int, int]] = (),
                 # a title split around the name (市委许继伟书记) is one title, organ and post: 市委书记
                 organ = _organ_before(text, s) if s and text[s - 1] in ORGAN_END_CHARS else ""
                 start = s - len(organ)
-                add(Mention(text[s:p], start, s, p, pm.end(), (organ + pm.group(),), "postfix"))
+                add(_new_mention(Mention, (text[s:p], start, s, p, pm.end(), (organ + pm.group(),), "postfix")))
                 break
 
     # 3. Subjects of role verbs at the start of a clause (洪海表示, 胡心田主持召开).
@@ -425,7 +466,7 @@ def find_mentions(text: str, excluded: list[tuple[int, int]] = (),
         i = sm.start()
         n = name_at(text, i, strict=True)
         if n and ROLE_VERB_RE.match(text, i + n):
-            add(Mention(text[i:i + n], i, i, i + n, i + n, (), "subject"))
+            add(_new_mention(Mention, (text[i:i + n], i, i, i + n, i + n, (), "subject")))
 
     # 4. Names under a title followed by a colon (大会执行主席:郑弟平、龚德华).
     for c in _colons(text):
@@ -435,18 +476,19 @@ def find_mentions(text: str, excluded: list[tuple[int, int]] = (),
         p = c + 1
         n = name_at(text, p, strict=True)
         if n:
-            add(Mention(text[p:p + n], start, p, p + n, p + n, titles, "title"))
+            add(_new_mention(Mention, (text[p:p + n], start, p, p + n, p + n, titles, "title")))
 
     # 5. Names under a role header, including names padded with a space (孙 平).
     for hl in header_lists(text) if lists is None else lists:
         for name, a, b in hl.names:
-            add(Mention(name, a, a, b, b, (), "header"))
+            add(_new_mention(Mention, (name, a, a, b, b, (), "header")))
 
     known = {m.name for m in found.values()}
     searched = False
+    settled: set[int] = set()
     while True:
         before = len(found)
-        _extend_lists(text, found, known, free, add)
+        _extend_lists(text, found, known, free, add, settled)
         # Names already searched for cannot be found again where they were not (taken places only grow),
         # so the later mentions are searched for only when the lists brought new names.
         if not searched or len(found) > before:
@@ -459,28 +501,43 @@ def find_mentions(text: str, excluded: list[tuple[int, int]] = (),
     return _inherit_list_titles(text, mentions)
 
 
-def _extend_lists(text, found, known, free, add) -> None:
-    """Names joined by 、 or , to a found name belong to the same list."""
-    for m in [found[start] for start in sorted(found)]:
+def _extend_lists(text, found, known, free, add, settled: set[int]) -> None:
+    """Names joined by 、 or , to a found name belong to the same list.
+
+    ``settled`` gathers the mentions whose walks ended where no later pass can take them further (a
+    found name, a non-separator): taken places only grow, so walking them again would add nothing.
+    A walk stopped by the name test is not settled, as a longer list of known names may pass it later.
+    """
+    for start in sorted(found):
+        if start in settled:
+            continue
+        m = found[start]
         # Walk right along the list, then left, so one pass takes a whole list in.
+        right_settled = False
         j = m.end
         # A name starting where a found one lies could never be added: the walk ends there.
         while j < len(text) and text[j] in "、,，" and free(j + 1, j + 2):
             n = name_at(text, j + 1, known, strict=True)
             if not (n and free(j + 1, j + 1 + n) and _list_continues(text, j + 1 + n, text[j])):
                 break
-            add(Mention(text[j + 1:j + 1 + n], j + 1, j + 1, j + 1 + n, j + 1 + n, (), "list"))
+            add(_new_mention(Mention, (text[j + 1:j + 1 + n], j + 1, j + 1, j + 1 + n, j + 1 + n, (), "list")))
             known.add(text[j + 1:j + 1 + n])
             j += 1 + n
+        else:
+            right_settled = True
         k = m.start
-        while k > 1 and text[k - 1] == "、" and not (k == m.start and m.titles):
+        # A name found already (or furniture) right before the 、 ends the walk.
+        while k > 1 and text[k - 1] == "、" and not (k == m.start and m.titles) and free(k - 2, k - 1):
             s = _segment_start(text, k - 1)
             n = name_at(text, s, known, strict=True) if free(s, s + 1) else 0
             if not (n and s + n == k - 1 and free(s, s + n)):
                 break
-            add(Mention(text[s:s + n], s, s, s + n, s + n, (), "list"))
+            add(_new_mention(Mention, (text[s:s + n], s, s, s + n, s + n, (), "list")))
             known.add(text[s:s + n])
             k = s
+        else:
+            if right_settled:
+                settled.add(start)
 
 
 def _add_known(text, found, known, add) -> None:
@@ -500,7 +557,7 @@ def _add_known(text, found, known, add) -> None:
             end = post.end() if post and not POST_COMPOUND_RE.match(text, post.end()) else e
             if end > e:
                 titles = titles + (post.group(),)
-            add(Mention(name, start, s, e, end, titles, "known"))
+            add(_new_mention(Mention, (name, start, s, e, end, titles, "known")))
 
 
 def _list_continues(text: str, i: int, sep: str) -> bool:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from kg.render.layout import cluster_of, layout
 from kg.render.model import EDGE_STYLE, NODE_STYLE, edge_tooltip, node_tooltip, person_label, view_model
-from kg.render.page import CSP, external_references, render_html, script_json
+from kg.render.page import CSP, external_references, html_chunks, render_html, script_json
 from kg.render.select import load_graph, person_graph, zone_graph
 
 
@@ -31,7 +31,7 @@ def render_build(build_dir: str | Path, *, zone: str | None = None, person: str 
 
 
 __all__ = [
-    "NODE_STYLE", "EDGE_STYLE", "CSP", "view_model", "render_html", "render_build", "layout", "cluster_of",
+    "NODE_STYLE", "EDGE_STYLE", "CSP", "view_model", "render_html", "html_chunks", "render_build", "layout", "cluster_of",
     "node_tooltip", "edge_tooltip", "person_label", "external_references", "script_json", "load_graph",
     "zone_graph", "person_graph",
 ]

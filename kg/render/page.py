@@ -519,6 +519,12 @@ _SCRIPT = r"""<script>
 
 def render_html(vm: dict[str, Any], *, canvas_edges_over: int = CANVAS_EDGES_OVER) -> str:
     """A self-contained page for a view model: inline vis-network, no request to any other host."""
+    return "".join(html_chunks(vm, canvas_edges_over=canvas_edges_over))
+
+
+def html_chunks(vm: dict[str, Any], *, canvas_edges_over: int = CANVAS_EDGES_OVER) -> list[str]:
+    """render_html()'s page in pieces, the page never made as one string. The view model is read before the
+    data is encoded, so a caller that passes it without keeping it lets it go before the largest piece is made."""
     big = len(vm["nodes"]) > BIG_GRAPH
     canvas = len(vm["edges"]) > canvas_edges_over
     net = Network(height="100vh", width="100%", directed=True, cdn_resources="in_line", heading="")
@@ -539,8 +545,13 @@ def render_html(vm: dict[str, Any], *, canvas_edges_over: int = CANVAS_EDGES_OVE
     if page.count("</body>") != 1:
         raise KgError(E_RENDER_TEMPLATE.format(what="no single </body> tag"))
     with gc_paused():
-        script = _SCRIPT.replace("__KG_DATA__", script_json(page_data(vm, canvas_edges_over)), 1)
-    return page.replace("</body>", script + "\n</body>", 1)
+        data = page_data(vm, canvas_edges_over)
+    del vm
+    head, tail = page.split("</body>", 1)
+    before, after = _SCRIPT.split("__KG_DATA__", 1)
+    with gc_paused():
+        encoded = script_json(data)
+    return [head, before, encoded, after + "\n</body>" + tail]
 
 
 def _make_offline(page: str, vm: dict[str, Any]) -> str:
