@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import copyreg
 import operator
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from typing import Any
 
 ROLES = ("chair", "speaker", "attendee")
@@ -277,6 +277,36 @@ def _by_fields(cls: type):
     if len(names) == 1:
         return lambda obj: (cls, (get(obj),))
     return lambda obj: (cls, get(obj))
+
+
+def _slot_init(cls: type) -> None:
+    """Give a frozen slotted record an ``__init__`` that fills each slot through the slot's own descriptor.
+
+    The generated one calls ``object.__setattr__`` per field, which looks the descriptor up every time;
+    a report builds about a hundred records, so that lookup is a sizeable share of extracting it. The
+    signature (names, order, defaults) is the generated one's, so keyword construction and
+    ``dataclasses.replace`` work as before.
+    """
+    if hasattr(cls, "__post_init__") or any(f.default_factory is not MISSING for f in fields(cls)):
+        return  # the generated __init__ does more than fill slots: keep it
+    params, body, scope = [], [], {}
+    for f in fields(cls):
+        scope[f"_set_{f.name}"] = getattr(cls, f.name).__set__
+        if f.default is MISSING:
+            params.append(f.name)
+        else:
+            scope[f"_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_default_{f.name}")
+        body.append(f"    _set_{f.name}(self, {f.name})")
+    exec(f"def __init__(self, {', '.join(params)}):\n" + "\n".join(body), scope)
+    init = scope["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__module__ = cls.__module__
+    cls.__init__ = init
+
+
+for _record in RECORDS + (Document, NormalizedText):
+    _slot_init(_record)
 
 
 # Frozen dataclasses with slots pickle through the generic dataclass state functions, which look up the

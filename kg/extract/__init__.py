@@ -93,13 +93,20 @@ def _participants(ep: _meetings.Episode) -> list[Participation]:
     return [Participation(name, role, i, Span(s, e), title) for i, (name, role, s, e, title) in enumerate(parts)]
 
 
-def _directive(text: str, d: _directives.DirectiveSpan, meeting_index: int) -> Directive:
-    """A directive's record: its text without the white space around it, and the span of just that text."""
-    raw = text[d.start:d.end]
-    body = raw.strip()
-    # Most directives have no white space around them, and need no second pass.
-    start = d.start if len(body) == len(raw) else d.start + len(raw) - len(raw.lstrip())
-    return Directive(d.speaker, meeting_index, body, Span(start, start + len(body)))
+def _directive_records(text: str, found: list[_directives.DirectiveSpan], ep_starts: list[int]) -> list[Directive]:
+    """Each directive's record: its text without the white space around it, and the span of just that text."""
+    out: list[Directive] = []
+    # One loop over plain tuples: a report has dozens of directives, and a call per directive is a share of its time.
+    for speaker, start, end in found:
+        raw = text[start:end]
+        body = raw.strip()
+        # Episodes start in text order, so a directive belongs to the last one starting at or before it.
+        meeting_index = max(bisect_right(ep_starts, start) - 1, 0)
+        # Most directives have no white space around them, and need no second pass.
+        if len(body) != len(raw):
+            start += len(raw) - len(raw.lstrip())
+        out.append(Directive(speaker, meeting_index, body, Span(start, start + len(body))))
+    return out
 
 
 def extract(doc: Document, norm: NormalizedText) -> Report:
@@ -126,21 +133,20 @@ def extract(doc: Document, norm: NormalizedText) -> Report:
 
     # Persons: titles are the union over mentions; present when they took a role.
     present = {p.person for m in meetings for p in m.participants}
-    persons: dict[str, dict] = {}
-    for m in mentions:
-        entry = persons.get(m.name)
+    persons: dict[str, tuple[list[str], list[Span], list[tuple[str, Span]]]] = {}  # titles, spans, title spans
+    for name, start, name_start, name_end, end, titles, _ in mentions:
+        entry = persons.get(name)
         if entry is None:  # not setdefault: that would build a fresh entry for every mention
-            entry = persons[m.name] = {"titles": [], "spans": [], "title_spans": []}
-        for t in m.titles:
-            if t not in entry["titles"]:
-                entry["titles"].append(t)
-            entry["title_spans"].append((t, Span(m.start, m.end)))
-        entry["spans"].append(Span(m.name_start, m.name_end))
-    person_records = tuple(Person(n, tuple(v["titles"]), n in present, tuple(v["spans"]), tuple(v["title_spans"]))
-                           for n, v in persons.items())
+            entry = persons[name] = ([], [], [])
+        for t in titles:
+            if t not in entry[0]:
+                entry[0].append(t)
+            entry[2].append((t, Span(start, end)))
+        entry[1].append(Span(name_start, name_end))
+    person_records = tuple(Person(n, tuple(titles), n in present, tuple(spans), tuple(title_spans))
+                           for n, (titles, spans, title_spans) in persons.items())
 
     # Directives: speeches start at "X强调," and run until the next speech or meeting.
-    # Episodes start in text order, so a directive belongs to the last one starting at or before it.
     ep_starts = [ep.start for ep in episodes]
     starts = _speech_starts(text, mentions, episodes)
     for m in MEETING_SAYS_RE.finditer(text):
@@ -148,8 +154,7 @@ def extract(doc: Document, norm: NormalizedText) -> Report:
     # A statement stops the speech at the break before its 会议 (at 0 for a text that starts with it).
     stops = [ep.start for ep in episodes] + [max(m.start() - 1, 0) for m in MEETING_STATEMENT_RE.finditer(text)]
     found = _directives.find_directives(text, sents, starts, stops)
-    directive_records = [_directive(text, d, max(bisect_right(ep_starts, d.start) - 1, 0))
-                         for d in found] if meetings else []
+    directive_records = _directive_records(text, found, ep_starts) if meetings else []
 
     zone_full, zone_short, _ = _orgs.zone(text)
     orgs = tuple(Organization(n, _orgs.kind_of(n), Span(s, e)) for n, s, e in _orgs.organizations(text))

@@ -1,7 +1,6 @@
 """Organizations, the report's zone and the titled documents (《…》) it refers to."""
 from __future__ import annotations
 
-import operator
 import re
 from bisect import bisect_left
 from collections import Counter
@@ -115,9 +114,10 @@ def _prefixed(kind: re.Pattern, least: int, most: int, text: str,
     """
     cur = pos = 0
     while (q := kind.search(text, pos)) is not None:
-        at = q.start()
-        if not least and q.group(1) in skip and text[q.end():q.end() + 1] in skip_before:
-            cur = pos = q.end()
+        at, end = q.span()
+        # The character after is tested first: it rules out most of the places to skip (乡村, 乡镇) at once.
+        if not least and text[end:end + 1] in skip_before and q.group(1) in skip:
+            cur = pos = end
             continue
         lo = at - most if at - most > cur else cur
         start = at
@@ -126,8 +126,8 @@ def _prefixed(kind: re.Pattern, least: int, most: int, text: str,
         if at - start < least:
             pos = at + 1
             continue
-        yield start, at, q.end(), q.group(1)
-        cur = pos = q.end()
+        yield start, at, end, q.group(1)
+        cur = pos = end
 
 
 def kind_of(name: str) -> str:
@@ -223,9 +223,14 @@ def _cities(text: str) -> set[str]:
     return out
 
 
+@lru_cache(maxsize=65536)  # asked of the two characters before every zone kind: the same few come back
 def _rare_noun(word: str) -> bool:
     """A rare dictionary noun (桃源, 长子): a county may bear its name, unlike 城市 or 干部."""
-    return len(word) == 2 and _tags().get(word) == "n" and _jieba().dt.FREQ.get(word, 0) <= RARE_WORD_FREQ
+    if len(word) != 2 or _tags().get(word) != "n":
+        return False
+    dt = _jieba().dt
+    dt.check_initialized()  # the answer is kept, so it must come from the loaded frequencies
+    return dt.FREQ.get(word, 0) <= RARE_WORD_FREQ
 
 
 @lru_cache(maxsize=1)
@@ -331,9 +336,28 @@ def _bare_place_candidates(text: str) -> list[str]:
     segmentation three times.
     """
     # str.count counts non-overlapping occurrences, as many as any segmentation can hold.
-    grams = Counter(map(operator.add, text, text[1:]))
+    grams = Counter(_place_gram_re().findall(text))
     return [w for gram, n in grams.items() if n >= 3 for w in _countable_places(gram)
             if text.count(w) >= 3 and not any(w + level in text for level in _NOT_BARE)]
+
+
+@lru_cache(maxsize=1)
+def _place_gram_re() -> re.Pattern:
+    """Finds every pair of characters (overlapping) that a countable place word can start with.
+
+    Pairing only the characters that start such a word, commonly a third of a report's, saves building a
+    string for every other pair of the report.
+    """
+    words = _sorted_places()
+    firsts: list[str] = []
+    i = 0
+    # One step per first character, not per word: a few characters more than needed only cost a few pairs.
+    while i < len(words):
+        first = words[i][0]
+        if first not in NOT_IN_PLACE:
+            firsts.append(re.escape(first))
+        i = bisect_left(words, chr(ord(first) + 1), i)
+    return re.compile(f"(?=([{''.join(firsts)}](?s:.)))")
 
 
 def _segmented(text: str, words: set[str]) -> dict[str, list[int]]:
