@@ -142,8 +142,8 @@ def child_build(folder: str, out: str, jobs: int, stages: str, cache: bool, chec
 
 
 class _RssPeak:
-    """Samples, every 0.2 s, the RSS and CPU time of this process's descendants (extraction and export
-    workers) and the memory of all of them together (the sum of proportional set sizes)."""
+    """Samples, every 0.2 s, the RSS and CPU time of this process's descendants (the extraction workers)
+    and the memory of all of them together (the sum of proportional set sizes)."""
 
     def __init__(self) -> None:
         import threading

@@ -192,7 +192,7 @@ class StagedOutputs:
     def _create(self, target: Path) -> tuple[str, int]:
         """A new temp file beside ``target`` (``.NAME.RANDOM.tmp``), with the mode a plain open() would give it."""
         while True:
-            name = os.path.join(target.parent, f".{target.name}.{_temp_token()}.tmp")
+            name = os.path.join(target.parent, f".{target.name}.{os.urandom(6).hex()}.tmp")
             try:
                 return name, os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
             except FileExistsError:
@@ -322,10 +322,6 @@ def _syncfs():
         return ctypes.CDLL(None, use_errno=True).syncfs
     except (OSError, AttributeError):
         return None
-
-
-def _temp_token() -> str:
-    return os.urandom(6).hex()
 
 
 __all__ = [
