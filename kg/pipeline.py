@@ -269,12 +269,14 @@ def build(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *, bas
                 staged.write(out / "reports.jsonl", _lines(report_lines(reports, with_text=True)))
             # From here on the graph files read only the texts; the records' other contents are in the graph.
             reports = [r.text_only() for r in reports]
+            written: set[str] = set()
             with clock("graph files"):
                 # graph.ttl and graph.jsonld in one pass, a section at a time, with the SHACL check
                 checked = write_rdf(staged, out, graph, reports, base_iri=base_iri, validate=validate, files=files)
                 for rel, content in output_chunks(graph, reports, base_iri=base_iri, rdf=False, files=files):
                     (out / rel).parent.mkdir(parents=True, exist_ok=True)
                     staged.write(out / rel, content)
+                    written.add(rel)
             del reports  # the texts are written; the HTML needs only the graph
             _release_freed_memory()
             if checked is not None:
@@ -290,8 +292,10 @@ def build(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *, bas
             staged.write(out / "build-report.json",
                          json.dumps(stats.to_json(), ensure_ascii=False, indent=1) + "\n")
             with clock("write"):
-                # an earlier build's file of a format not written now would describe another graph
-                staged.commit(remove=[out / name for name in sorted(set(FORMATS.values()) - files)])
+                # an earlier build's file of a format not written now would describe another graph, and its text of a
+                # report no longer read would be in no graph
+                staged.commit(remove=[*(out / name for name in sorted(set(FORMATS.values()) - files)),
+                                      *_stale_texts(out, written)])
     except BaseException:
         if created:  # leave no empty output folder behind either
             for folder in (out / "texts", out):
@@ -301,6 +305,15 @@ def build(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *, bas
                     pass
         raise
     return stats
+
+
+def _stale_texts(out: Path, written: Collection[str]) -> list[Path]:
+    """The report texts in ``out``/texts that this build did not write: an earlier build's, of reports since
+    removed or renamed."""
+    folder = out / "texts"
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.txt") if f"texts/{p.name}" not in written)
 
 
 def _release_freed_memory() -> None:

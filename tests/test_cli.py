@@ -111,6 +111,20 @@ def test_cli_build_formats_writes_only_those_files_and_removes_the_others(tmp_pa
     assert len(list((out / "texts").iterdir())) == 6
 
 
+def test_cli_build_again_without_a_report_removes_its_text(tmp_path):
+    corpus, out = tmp_path / "in", tmp_path / "out"
+    shutil.copytree(SEEDS, corpus)
+    assert kg("build", corpus, "--out", out, "-q").returncode == EXIT_OK
+    gone = sorted(corpus.glob("*.txt"))[0]
+    assert (out / "texts" / gone.name).exists()
+    gone.unlink()
+    (out / "texts" / "notes.md").write_text("kept: not a report's text", encoding="utf-8")
+    assert kg("build", corpus, "--out", out, "-q").returncode == EXIT_OK
+    texts = sorted(p.name for p in (out / "texts").iterdir())
+    assert texts == sorted([p.name for p in corpus.glob("*.txt")] + ["SHA256SUMS", "notes.md"])
+    assert gone.stem not in (out / "texts" / "SHA256SUMS").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("formats", ["ttl,svg", ","])
 def test_cli_build_unknown_format_is_one_line_error_before_any_work(formats, tmp_path):
     r = kg("build", SEEDS, "--out", tmp_path / "out", "--formats", formats)
