@@ -1,7 +1,7 @@
 """Extraction cache: a report's extracted record, keyed by its path, its bytes and the extractor's code.
 
 One SQLite file (``OUT/.cache/extract.sqlite``). A key is the SHA-256 of the report's path and
-file bytes together with a fingerprint of the code that turns bytes into a ``Report`` (the
+of its file bytes' SHA-256 together with a fingerprint of the code that turns bytes into a ``Report`` (the
 extractor name, the kg version and the source of load, normalize, records and extract), so
 editing any of that code re-extracts everything, and adding one report re-extracts one. An
 entry that cannot be read is reported and re-extracted; a cache file that is not a database is
@@ -31,8 +31,8 @@ CACHE_FILE = "extract.sqlite"
 # Rows written per transaction: one commit per report would dominate a warm build's time.
 COMMIT_EVERY = 256
 _SOURCES = ("load.py", "normalize.py", "records.py", "extract")
-# How entries are written; part of the fingerprint, so that entries written another way are never read.
-ENTRY_FORMAT = "pickle"
+# How entries are written and keyed; part of the fingerprint, so that entries of another kind are never read.
+ENTRY_FORMAT = "pickle/2"
 
 
 @lru_cache(maxsize=1)
@@ -52,10 +52,11 @@ def fingerprint() -> str:
     return h.hexdigest()[:32]
 
 
-def file_key(path: str, data: bytes, version: str) -> str:
-    """The cache key of one report file as read from ``path``."""
+def file_key(path: str, sha256: str, version: str) -> str:
+    """The cache key of one report file as read from ``path``, from the SHA-256 of its bytes (hex, as
+    Report.sha256 has it): a worker that extracted the report has already computed it."""
     h = hashlib.sha256()
-    for part in (version.encode(), os.fsencode(path), data):
+    for part in (version.encode(), os.fsencode(path), sha256.encode()):
         h.update(len(part).to_bytes(8, "big"))
         h.update(part)
     return h.hexdigest()
@@ -138,7 +139,11 @@ class ExtractCache:
             data = read_report(path, max_bytes)
         except ReportError:
             return None
-        return file_key(path, data, self.version)
+        return file_key(path, hashlib.sha256(data).hexdigest(), self.version)
+
+    def key_of(self, path: str, report: Report) -> str:
+        """The key of the report extracted from ``path``, without reading the file again."""
+        return file_key(path, report.sha256, self.version)
 
     def keys(self) -> set[str]:
         """Every key stored for the current code version."""

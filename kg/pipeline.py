@@ -75,8 +75,10 @@ def extract_reports(paths: Iterable[str | os.PathLike], stats: RunStats, warn: W
     quiet_jieba()  # later stages here may load its dictionary too
     files = [str(p) for p in find_reports(list(paths))]
     stats.found = len(files)
-    keys = [cache.key(f, max_bytes) for f in files] if cache is not None else [None] * len(files)
     stored = cache.keys() if cache is not None else set()
+    # Keys are read off the files first only when there are entries to look up; otherwise each is made from
+    # the extracted report's hash of its bytes, so workers read and hash every file in parallel.
+    keys = [cache.key(f, max_bytes) for f in files] if stored else [None] * len(files)
     fresh = (engine or Engine()).run([f for f, k in zip(files, keys) if k is None or k not in stored], max_bytes,
                                      pack=cache is not None)
     bar = _progress_bar(len(files)) if progress else None
@@ -95,8 +97,8 @@ def extract_reports(paths: Iterable[str | os.PathLike], stats: RunStats, warn: W
                 outcome = next(fresh)
                 if outcome.packed is not None:
                     outcome = Outcome(outcome.path, report=unpack_report(outcome.packed), packed=outcome.packed)
-                if cache is not None and key is not None and outcome.report is not None:
-                    cache.put(key, outcome.report, outcome.packed)
+                if cache is not None and outcome.report is not None:
+                    cache.put(key or cache.key_of(path, outcome.report), outcome.report, outcome.packed)
             if bar is not None:
                 bar.update(1)
             report = outcome.report

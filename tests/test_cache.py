@@ -63,6 +63,18 @@ def test_second_build_extracts_nothing_and_writes_the_same_bytes(seeds, tmp_path
     assert not [w for w in warnings if "cache" in w]
 
 
+def test_the_key_made_from_an_extracted_report_is_the_key_read_off_its_file(seeds, tmp_path):
+    from kg.engine import extract_one
+
+    cache = ExtractCache(tmp_path, lambda m: None)
+    paths = sorted(str(p) for p in seeds.iterdir())
+    keys = [cache.key(p) for p in paths]
+    assert keys == [cache.key_of(p, extract_one(p, None).report) for p in paths]
+    assert len(set(keys)) == len(paths)
+    (seeds / "copy.txt").write_bytes(Path(paths[0]).read_bytes())  # the same bytes at another path
+    assert cache.key(str(seeds / "copy.txt")) not in keys
+
+
 def test_adding_one_report_extracts_that_one(seeds, tmp_path):
     out = tmp_path / "out"
     run(seeds, out)

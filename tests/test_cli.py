@@ -111,6 +111,18 @@ def test_cli_build_formats_writes_only_those_files_and_removes_the_others(tmp_pa
     assert len(list((out / "texts").iterdir())) == 6
 
 
+def test_cli_build_timings_prints_each_stage_on_stderr_even_when_quiet(tmp_path):
+    r = kg("build", SEEDS, "--out", tmp_path / "out", "-q", "--timings", "--formats", "ttl,html")
+    assert r.returncode == EXIT_OK, r.stderr
+    assert r.stdout == ""
+    lines = [line for line in r.stderr.splitlines() if line.startswith("seconds: ")]
+    assert len(lines) == 1
+    stages = dict(item.rsplit(" ", 1) for item in lines[0].removeprefix("seconds: ").split(", "))
+    assert list(stages)[:3] == ["extract", "resolve", "assemble"]
+    assert {"graph files", "validate", "html", "write"} <= set(stages)
+    assert all(float(sec) >= 0 for sec in stages.values())
+
+
 def test_cli_build_again_without_a_report_removes_its_text(tmp_path):
     corpus, out = tmp_path / "in", tmp_path / "out"
     shutil.copytree(SEEDS, corpus)
