@@ -51,11 +51,14 @@ def to_jsonld(graph: nx.MultiDiGraph, reports: Sequence[Report], base_iri: str =
 def text_files(reports: Sequence[Report]) -> dict[str, str]:
     """``texts/<doc_id>.txt`` (exactly Report.text, which every span indexes) and ``texts/SHA256SUMS``."""
     out = {text_path(r.doc_id): r.text for r in reports}
-    sums = "".join(
-        f"{hashlib.sha256(out[path].encode('utf-8')).hexdigest()}  {path.removeprefix('texts/')}\n"
-        for path in sorted(out))
-    out["texts/SHA256SUMS"] = sums
+    out["texts/SHA256SUMS"] = text_sums(out)
     return out
+
+
+def text_sums(texts: dict[str, str]) -> str:
+    """``texts/SHA256SUMS`` of the texts by path, as ``sha256sum -c`` reads it."""
+    return "".join(f"{hashlib.sha256(texts[path].encode('utf-8')).hexdigest()}  {path.removeprefix('texts/')}\n"
+                   for path in sorted(texts))
 
 
 def outputs(graph: nx.MultiDiGraph, reports: Sequence[Report], *, base_iri: str | None = None) -> dict[str, str]:
@@ -72,12 +75,14 @@ FORMATS = {"ttl": "graph.ttl", "jsonld": "graph.jsonld", "graphml": "graph.graph
 
 
 def output_chunks(graph: nx.MultiDiGraph, reports: Sequence[Report], *, base_iri: str | None = None,
-                  rdf: bool = True, files: Collection[str] | None = None) -> Iterator[tuple[str, str | Iterator[str]]]:
+                  rdf: bool = True, files: Collection[str] | None = None,
+                  texts: bool = True) -> Iterator[tuple[str, str | Iterator[str]]]:
     """outputs() in path order, each file made only when reached and the large ones as iterators of chunks.
 
     Write each before taking the next, and a large graph's outputs are never all in memory at once.
     ``rdf=False`` leaves out RDF_FILES, for a caller that writes them with write_rdf() in one pass;
-    ``files`` (names such as graph.json) leaves out the graph files not in it, never the texts.
+    ``files`` (names such as graph.json) leaves out the graph files not in it; ``texts=False`` leaves out
+    text_files(), for a caller that writes them itself.
     """
     base = base_iri or DEFAULT_BASE_IRI
     makers = {
@@ -90,9 +95,9 @@ def output_chunks(graph: nx.MultiDiGraph, reports: Sequence[Report], *, base_iri
         makers["graph.jsonld"] = lambda: jsonld_chunks(graph, reports, base)
     if files is not None:
         makers = {path: make for path, make in makers.items() if path in files}
-    texts = text_files(reports)
-    for path in sorted([*makers, *texts]):
-        yield path, makers[path]() if path in makers else texts[path]
+    texts_by_path = text_files(reports) if texts else {}
+    for path in sorted([*makers, *texts_by_path]):
+        yield path, makers[path]() if path in makers else texts_by_path[path]
 
 
 def write_rdf(staged: "StagedOutputs", out_dir: str | os.PathLike[str], graph: nx.MultiDiGraph,
@@ -166,12 +171,15 @@ class StagedOutputs:
 
     def write(self, path: str | os.PathLike[str], content: Content) -> None:
         with self.open(path) as f:
-            if isinstance(content, bytes):
-                f.write(content)
-            elif isinstance(content, str):
-                f.write(content.encode("utf-8"))
-            else:
-                _write_chunks(f, content)
+            _write_content(f, content)
+
+    def reserve(self, path: str | os.PathLike[str]) -> str:
+        """A temp file name for ``path``, renamed over it by commit() like the others, but left for another process
+        to create with write_reserved()."""
+        target = Path(path)
+        name = _temp_name(target)
+        self.pending.append((name, target))
+        return name
 
     @contextmanager
     def open(self, path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
@@ -190,11 +198,11 @@ class StagedOutputs:
             raise OutputError(E_WRITE.format(path=target, reason=e.strerror or e)) from e
 
     def _create(self, target: Path) -> tuple[str, int]:
-        """A new temp file beside ``target`` (``.NAME.RANDOM.tmp``), with the mode a plain open() would give it."""
+        """A new temp file beside ``target``, with the mode a plain open() would give it."""
         while True:
-            name = os.path.join(target.parent, f".{target.name}.{os.urandom(6).hex()}.tmp")
+            name = _temp_name(target)
             try:
-                return name, os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+                return name, _create_new(name)
             except FileExistsError:
                 continue
 
@@ -233,6 +241,37 @@ class StagedOutputs:
 
     def __exit__(self, *exc: object) -> None:
         self.discard()
+
+
+def _temp_name(target: Path) -> str:
+    """``.NAME.RANDOM.tmp`` beside ``target``."""
+    return os.path.join(target.parent, f".{target.name}.{os.urandom(6).hex()}.tmp")
+
+
+def _create_new(name: str) -> int:
+    return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+
+
+def write_reserved(name: str, target: str | os.PathLike[str], content: Content) -> None:
+    """Create the temp file ``name`` that StagedOutputs.reserve() gave for ``target`` and write ``content`` to it;
+    a large file is flushed to disk at once, which commit() would otherwise wait for."""
+    try:
+        with open(_create_new(name), "wb") as f:
+            _write_content(f, content)
+            f.flush()
+            if f.tell() >= EARLY_FLUSH_BYTES:
+                os.fsync(f.fileno())
+    except OSError as e:
+        raise OutputError(E_WRITE.format(path=target, reason=e.strerror or e)) from e
+
+
+def _write_content(f: BinaryIO, content: Content) -> None:
+    if isinstance(content, bytes):
+        f.write(content)
+    elif isinstance(content, str):
+        f.write(content.encode("utf-8"))
+    else:
+        _write_chunks(f, content)
 
 
 def _write_chunks(f, chunks: Iterable[str]) -> None:
@@ -328,5 +367,5 @@ __all__ = [
     "DEFAULT_BASE_IRI", "iri_segment", "date_literal", "to_rdf", "to_turtle", "to_jsonld", "text_files",
     "outputs", "output_chunks", "write_rdf", "RDF_FILES", "FORMATS", "to_node_link_json", "node_link_json_chunks", "to_graphml",
     "graphml_chunks",
-    "write_atomic", "StagedOutputs",
+    "write_atomic", "StagedOutputs", "write_reserved", "text_sums",
 ]

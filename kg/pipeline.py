@@ -231,9 +231,11 @@ def build(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *, bas
     files left in ``out_dir`` by an earlier build are removed with the new outputs' arrival.
     """
     from .assemble import assemble
+    from .background import FORK_MIN_REPORTS, Background, can_fork
     from .cache import ExtractCache
     from .engine import make_engine
     from .export import FORMATS, StagedOutputs, output_chunks, write_rdf
+    from .rdf import text_path
     from .render import html_chunks, view_model
     from .resolve import resolve
 
@@ -252,33 +254,43 @@ def build(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *, bas
             reports = sorted(found, key=lambda r: r.doc_id)
     if not reports:
         raise KgError(f"{', '.join(map(str, paths))}: no report could be read; see the warnings above")
-    with clock("resolve"):
-        resolution = resolve(reports)
-    with clock("assemble"):
-        graph = assemble(reports, resolution)
-    stats.counts = count(reports, graph)
-    stats.summary = resolution.summary()
-    del resolution  # the graph holds what the outputs need; memory goes to the graph files
     created = not out.exists()
-    out.mkdir(parents=True, exist_ok=True)
+    (out / "texts").mkdir(parents=True, exist_ok=True)
     for stale in out.rglob(".*.tmp"):  # write_atomic's temp files, left by a build that was killed
         stale.unlink(missing_ok=True)
     # Each output goes to a temp file as soon as it is made, so only one is in memory at a time; the
     # temp files replace the old outputs only once all are written, so a failure leaves the old ones whole.
     try:
         with StagedOutputs() as staged:
-            with clock("jsonl"):
-                staged.write(out / "reports.jsonl", _lines(report_lines(reports, with_text=True)))
+            # reports.jsonl and the texts need only the records: on a large corpus a forked copy of this process
+            # writes them on another core while this one resolves and assembles
+            t0 = time.perf_counter()
+            alongside = Background(staged, _record_files(out, reports),
+                                   fork=len(reports) >= FORK_MIN_REPORTS and can_fork())
+            started = time.perf_counter() - t0
+            try:
+                with clock("resolve"):
+                    resolution = resolve(reports)
+                with clock("assemble"):
+                    graph = assemble(reports, resolution)
+                stats.counts = count(reports, graph)
+                stats.summary = resolution.summary()
+                del resolution  # the graph holds what the outputs need; memory goes to the graph files
+                t0 = time.perf_counter()
+                alongside.join()
+                stats.timings["texts"] = started + time.perf_counter() - t0
+            except BaseException:
+                alongside.cancel()
+                raise
+            written = {text_path(r.doc_id) for r in reports}
             # From here on the graph files read only the texts; the records' other contents are in the graph.
             reports = [r.text_only() for r in reports]
-            written: set[str] = set()
             with clock("graph files"):
                 # graph.ttl and graph.jsonld in one pass, a section at a time, with the SHACL check
                 checked = write_rdf(staged, out, graph, reports, base_iri=base_iri, validate=validate, files=files)
-                for rel, content in output_chunks(graph, reports, base_iri=base_iri, rdf=False, files=files):
-                    (out / rel).parent.mkdir(parents=True, exist_ok=True)
+                for rel, content in output_chunks(graph, reports, base_iri=base_iri, rdf=False, files=files,
+                                                  texts=False):
                     staged.write(out / rel, content)
-                    written.add(rel)
             del reports  # the texts are written; the HTML needs only the graph
             _release_freed_memory()
             if checked is not None:
@@ -307,6 +319,20 @@ def build(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *, bas
                     pass
         raise
     return stats
+
+
+def _record_files(out: Path, reports: list[Report]) -> list[tuple[Path, Callable[[], object]]]:
+    """reports.jsonl and texts/ (kg.export.text_files): the outputs made from the records alone, each with the
+    function making its content."""
+    from .export import text_sums
+    from .rdf import text_path
+
+    texts = {text_path(r.doc_id): r.text for r in reports}
+    files: list[tuple[Path, Callable[[], object]]] = [
+        (out / "reports.jsonl", lambda: _lines(report_lines(reports, with_text=True)))]
+    files += [(out / rel, partial(texts.__getitem__, rel)) for rel in sorted(texts)]
+    files.append((out / "texts" / "SHA256SUMS", lambda: text_sums(texts)))
+    return files
 
 
 def _stale_texts(out: Path, written: Collection[str]) -> list[Path]:

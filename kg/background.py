@@ -1,0 +1,126 @@
+"""Outputs written by a forked copy of the build while the build goes on with resolution and assembly."""
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import threading
+import traceback
+from pathlib import Path
+from typing import Callable
+
+from .errors import E_BACKGROUND, KgError, OutputError
+from .export import Content, StagedOutputs, write_reserved
+
+# Fewer reports than this are written in the build's own process: forking would cost more than it saves.
+FORK_MIN_REPORTS = 200
+
+Maker = Callable[[], Content]
+PR_SET_PDEATHSIG = 1  # prctl(2)
+
+
+def can_fork() -> bool:
+    """Whether a forked child may run Python here: a child of a process running other threads inherits their
+    locks in whatever state they were (a notebook's kernel, a Dask client)."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+class Background:
+    """``files`` (target path, function making its content), written through ``staged`` in a forked child when
+    ``fork``, else by join() in this process; either way join() returns once they are written, or raises what
+    writing them raised. The bytes are the same.
+
+    The child works on a copy-on-write snapshot of this process, so what the makers read must not be needed
+    to change; the build reads the records in both processes and changes neither.
+    """
+
+    def __init__(self, staged: StagedOutputs, files: list[tuple[Path, Maker]], *, fork: bool):
+        self.paths = [path for path, _make in files]
+        self.files, self.staged, self.pid, self.pipe = files, staged, None, None
+        if not fork:
+            return
+        self.files, self.staged = [], None  # the child has them; here they would keep the records alive
+        names = [staged.reserve(path) for path, _make in files]
+        read_end, write_end = os.pipe()
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # the child: write, tell the parent how it went, and leave without running any of its exit code
+            status = 1
+            try:
+                os.close(read_end)
+                _die_with(parent)
+                for name, (path, make) in zip(names, files):
+                    write_reserved(name, path, make())
+                message, status = ("ok", None), 0
+            except BaseException as e:  # noqa: BLE001 - every failure goes back to the parent
+                message = ("error", _picklable(e))
+            try:
+                with os.fdopen(write_end, "wb") as out:
+                    out.write(pickle.dumps(message))
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        self.pid, self.pipe = pid, read_end
+
+    def join(self) -> None:
+        """Return once the files are written."""
+        if self.pid is None:
+            for path, make in self.files:
+                self.staged.write(path, make())
+            self.files = []
+            return
+        pipe, self.pipe = self.pipe, None
+        with os.fdopen(pipe, "rb") as f:  # closed by this, even if interrupted
+            data = f.read()
+        _pid, status = os.waitpid(self.pid, 0)
+        self.pid = None
+        try:
+            kind, value = pickle.loads(data)
+        except Exception:  # noqa: BLE001 - the child died before it could say (killed, out of memory)
+            raise OutputError(E_BACKGROUND.format(paths=_names(self.paths), status=_status(status))) from None
+        if kind == "error":
+            raise value
+
+    def cancel(self) -> None:
+        """Stop a child still writing (the build failed elsewhere); its temp files go with the staged outputs'."""
+        if self.pid is None:
+            return
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(self.pid, 0)
+        if self.pipe is not None:
+            os.close(self.pipe)
+        self.pid = self.pipe = None
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this process when ``parent`` ends (Linux): a killed build leaves no writer behind
+    (its temp files are removed by the next build)."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent ended before the request was made
+        os._exit(1)
+
+
+def _picklable(e: BaseException) -> BaseException:
+    """kg's own errors as they are; any other with the child's traceback, which its pickle would lose."""
+    if isinstance(e, KgError):
+        return e
+    return RuntimeError("in the process writing outputs alongside the build:\n"
+                        + "".join(traceback.format_exception(e)).rstrip())
+
+
+def _names(paths: list[Path]) -> str:
+    return ", ".join(map(str, paths[:3])) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+
+
+def _status(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"killed by signal {os.WTERMSIG(status)}"
+    return f"exit status {os.WEXITSTATUS(status)}" if os.WIFEXITED(status) else f"wait status {status}"

@@ -1,0 +1,169 @@
+"""Outputs written by a forked child while the build goes on: the same bytes, its errors raised, no files left over."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from helpers import ROOT, SEEDS
+
+import kg.background as background
+from kg.background import Background, can_fork
+from kg.errors import OutputError
+from kg.export import StagedOutputs
+from kg.pipeline import build
+
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork() on this system")
+
+
+def files_in(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def contents(n: int) -> list[tuple[str, str]]:
+    return [(f"f{i}.txt", f"第{i}份\n" * (i + 1)) for i in range(n)]
+
+
+@needs_fork
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "here"])
+def test_files_are_written_and_committed_either_way(tmp_path, fork):
+    with StagedOutputs() as staged:
+        job = Background(staged, [(tmp_path / name, (lambda t=text: t)) for name, text in contents(3)], fork=fork)
+        assert (job.pid is not None) == fork
+        job.join()
+        assert not any((tmp_path / name).exists() for name, _ in contents(3))  # not before commit
+        staged.commit()
+    assert files_in(tmp_path) == {name: text.encode("utf-8") for name, text in contents(3)}
+
+
+@needs_fork
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "here"])
+def test_a_file_that_cannot_be_written_raises_the_error_naming_it(tmp_path, fork):
+    missing = tmp_path / "no-such-folder" / "x.txt"
+    with StagedOutputs() as staged:
+        job = Background(staged, [(tmp_path / "a.txt", lambda: "a"), (missing, lambda: "x")], fork=fork)
+        with pytest.raises(OutputError, match=f"^{missing}: cannot write") as e:
+            job.join()
+    assert "check that the folder is writable" in str(e.value)
+    assert files_in(tmp_path) == {}  # the other file's temp file went with the staged outputs
+
+
+@needs_fork
+def test_an_unexpected_error_in_the_child_carries_its_traceback(tmp_path):
+    def broken() -> str:
+        return {}["no such key"]
+
+    with StagedOutputs() as staged:
+        job = Background(staged, [(tmp_path / "a.txt", broken)], fork=True)
+        with pytest.raises(RuntimeError, match="alongside the build") as e:
+            job.join()
+    assert "KeyError: 'no such key'" in str(e.value) and "in broken" in str(e.value)
+
+
+@needs_fork
+def test_a_child_that_dies_is_reported_with_its_signal(tmp_path):
+    def die() -> str:
+        os.kill(os.getpid(), signal.SIGKILL)
+        return ""
+
+    with StagedOutputs() as staged:
+        job = Background(staged, [(tmp_path / "a.txt", die), (tmp_path / "b.txt", lambda: "b")], fork=True)
+        with pytest.raises(OutputError, match="a.txt, .*b.txt: not written.*killed by signal 9"):
+            job.join()
+    assert files_in(tmp_path) == {}
+
+
+@needs_fork
+def test_cancel_stops_a_child_still_writing(tmp_path):
+    def slow() -> str:
+        time.sleep(60)
+        return "late"
+
+    t0 = time.monotonic()
+    with StagedOutputs() as staged:
+        job = Background(staged, [(tmp_path / "a.txt", lambda: "a"), (tmp_path / "b.txt", slow)], fork=True)
+        pid = job.pid
+        job.cancel()
+    assert time.monotonic() - t0 < 30
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaped
+    assert files_in(tmp_path) == {}
+
+
+@needs_fork
+def test_a_build_forking_the_writer_writes_the_same_bytes(tmp_path, monkeypatch):
+    assert can_fork(), "the test process runs other threads"
+    forks = []
+    real = Background.__init__
+
+    def spy(self, staged, files, *, fork):
+        forks.append(fork)
+        real(self, staged, files, fork=fork)
+
+    monkeypatch.setattr(Background, "__init__", spy)
+    build([SEEDS], tmp_path / "here", jobs=1, cache=False)
+    monkeypatch.setattr(background, "FORK_MIN_REPORTS", 1)
+    build([SEEDS], tmp_path / "forked", jobs=1, cache=False)
+    assert forks == [False, True]
+    here, forked = files_in(tmp_path / "here"), files_in(tmp_path / "forked")
+    assert forked == here
+    assert {"reports.jsonl", "texts/SHA256SUMS"} <= set(forked) and len(forked) > 10
+
+
+@needs_fork
+def test_a_build_failing_after_the_fork_leaves_the_old_outputs_and_no_child(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build([SEEDS], out, jobs=1, cache=False)
+    before = files_in(out)
+    monkeypatch.setattr(background, "FORK_MIN_REPORTS", 1)
+
+    def fail(*_args, **_kwargs):
+        raise RuntimeError("resolution failed")
+
+    monkeypatch.setattr("kg.resolve.resolve", fail)
+    with pytest.raises(RuntimeError, match="resolution failed"):
+        build([SEEDS], out, jobs=1, cache=False)
+    assert files_in(out) == before
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def _gone(pid: int) -> bool:
+    """The process has ended: no such process, or a zombie nobody reaped."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+def test_the_child_dies_with_a_killed_build(tmp_path):
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from kg.background import Background\n"
+        "from kg.export import StagedOutputs\n"
+        "job = Background(StagedOutputs(), [(Path(sys.argv[1]), lambda: time.sleep(120) or 'late')], fork=True)\n"
+        "print(job.pid, flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "a.txt")], stdout=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        child = int(proc.stdout.readline())
+        assert not _gone(child)
+        proc.kill()
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while not _gone(child) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _gone(child)
+    finally:
+        proc.kill()
+        proc.stdout.close()
