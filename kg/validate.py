@@ -15,7 +15,15 @@ from rdflib.namespace import RDF, SH
 from kg.rdf import unescape
 from kg.vocab import PREFIXES
 
-SHAPES = Path(__file__).resolve().parent.parent / "ontology" / "shapes.ttl"
+
+def _ontology(name: str) -> Path:
+    """ontology/NAME: inside the package once installed (kg/ontology/), else beside it in the source tree."""
+    package = Path(__file__).resolve().parent
+    installed = package / "ontology" / name
+    return installed if installed.is_file() else package.parent / "ontology" / name
+
+
+SHAPES = _ontology("shapes.ttl")
 FULL_LIMIT = 60_000  # triples; above this, validate a sample of focus nodes
 SAMPLE_PER_CLASS = 100  # focus nodes per target class on the sampled path
 SHOWN = 5  # violations quoted in full
