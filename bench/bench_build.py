@@ -309,14 +309,11 @@ def print_targets(sample: dict[str, float], builds: dict[int, dict], per_report:
         rate = 1 / sample["all three simplified"]
         rows.append(("load + normalize + extract, simplified, per core", f"{rate:,.0f} reports/s", ">= 1,000",
                      rate >= 1000))
-    for n, fig in sorted(builds.items()):
-        if stages == "all" and n >= 10_000:
-            per_10k = fig["wall"] / n * 10_000
-            rows.append((f"whole build ({formats}), {n:,} reports, per 10,000", f"{per_10k:.1f} s", "<= 30 s",
-                         per_10k <= 30))
-            peak = max(fig["rss_mb"], fig["total_rss_mb"])
-            rows.append((f"peak memory, {n:,} reports, all processes", f"{peak:,.0f} MB", "<= 1,500 MB",
-                         peak <= 1500))
+    fig = builds.get(10_000)
+    if stages == "all" and fig is not None:  # both are set for a corpus of 10,000 reports
+        rows.append((f"whole build ({formats}), 10,000 reports", f"{fig['wall']:.1f} s", "<= 30 s", fig["wall"] <= 30))
+        peak = max(fig["rss_mb"], fig["total_rss_mb"])
+        rows.append(("peak memory, 10,000 reports, all processes", f"{peak:,.0f} MB", "<= 1,500 MB", peak <= 1500))
     if len(per_report) > 1:
         small, large = min(per_report), max(per_report)
         ratio = per_report[large] / per_report[small]

@@ -36,11 +36,11 @@ class Background:
 
     def __init__(self, staged: StagedOutputs, files: list[tuple[Path, Maker]], *, fork: bool):
         self.paths = [path for path, _make in files]
-        self.files, self.staged, self.pid, self.pipe = files, staged, None, None
+        self.files, self.staged, self.names, self.pid, self.pipe = files, staged, [], None, None
         if not fork:
             return
-        self.files, self.staged = [], None  # the child has them; here they would keep the records alive
-        names = [staged.reserve(path) for path, _make in files]
+        self.files = []  # the child has them; here they would keep the records alive
+        self.names = names = [staged.reserve(path) for path, _make in files]
         read_end, write_end = os.pipe()
         parent = os.getpid()
         pid = os.fork()
@@ -49,9 +49,8 @@ class Background:
             try:
                 os.close(read_end)
                 _die_with(parent)
-                for name, (path, make) in zip(names, files):
-                    write_reserved(name, path, make())
-                message, status = ("ok", None), 0
+                sizes = [write_reserved(name, path, make()) for name, (path, make) in zip(names, files)]
+                message, status = ("ok", sizes), 0
             except BaseException as e:  # noqa: BLE001 - every failure goes back to the parent
                 message = ("error", _picklable(e))
             try:
@@ -80,6 +79,8 @@ class Background:
             raise OutputError(E_BACKGROUND.format(paths=_names(self.paths), status=_status(status))) from None
         if kind == "error":
             raise value
+        for name, path, size in zip(self.names, self.paths, value):
+            self.staged.written(name, path, size)
 
     def cancel(self) -> None:
         """Stop a child still writing (the build failed elsewhere); its temp files go with the staged outputs'."""

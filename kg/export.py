@@ -175,11 +175,17 @@ class StagedOutputs:
 
     def reserve(self, path: str | os.PathLike[str]) -> str:
         """A temp file name for ``path``, renamed over it by commit() like the others, but left for another process
-        to create with write_reserved()."""
+        to create with write_reserved(); once it has, written() starts flushing it."""
         target = Path(path)
         name = _temp_name(target)
         self.pending.append((name, target))
         return name
+
+    def written(self, name: str, target: str | os.PathLike[str], size: int) -> None:
+        """A reserved temp file is written, ``size`` bytes: a large one starts going to disk, as those written here
+        do."""
+        if size >= EARLY_FLUSH_BYTES:
+            self.flushing.append(_Flush(name, Path(target)))
 
     @contextmanager
     def open(self, path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
@@ -252,15 +258,13 @@ def _create_new(name: str) -> int:
     return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
 
 
-def write_reserved(name: str, target: str | os.PathLike[str], content: Content) -> None:
+def write_reserved(name: str, target: str | os.PathLike[str], content: Content) -> int:
     """Create the temp file ``name`` that StagedOutputs.reserve() gave for ``target`` and write ``content`` to it;
-    a large file is flushed to disk at once, which commit() would otherwise wait for."""
+    the bytes written."""
     try:
         with open(_create_new(name), "wb") as f:
             _write_content(f, content)
-            f.flush()
-            if f.tell() >= EARLY_FLUSH_BYTES:
-                os.fsync(f.fileno())
+            return f.tell()
     except OSError as e:
         raise OutputError(E_WRITE.format(path=target, reason=e.strerror or e)) from e
 

@@ -15,7 +15,7 @@ from helpers import ROOT, SEEDS
 import kg.background as background
 from kg.background import Background, can_fork
 from kg.errors import OutputError
-from kg.export import StagedOutputs
+from kg.export import EARLY_FLUSH_BYTES, StagedOutputs
 from kg.pipeline import build
 
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork() on this system")
@@ -39,6 +39,19 @@ def test_files_are_written_and_committed_either_way(tmp_path, fork):
         assert not any((tmp_path / name).exists() for name, _ in contents(3))  # not before commit
         staged.commit()
     assert files_in(tmp_path) == {name: text.encode("utf-8") for name, text in contents(3)}
+
+
+@needs_fork
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "here"])
+def test_a_large_file_starts_going_to_disk_once_written(tmp_path, fork):
+    large = "x" * EARLY_FLUSH_BYTES
+    with StagedOutputs() as staged:
+        job = Background(staged, [(tmp_path / "small.txt", lambda: "s"), (tmp_path / "large.txt", lambda: large)],
+                         fork=fork)
+        job.join()
+        assert [flush.target for flush in staged.flushing] == [tmp_path / "large.txt"]
+        staged.commit()
+    assert (tmp_path / "large.txt").stat().st_size == EARLY_FLUSH_BYTES
 
 
 @needs_fork
