@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import E_BACKGROUND, KgError, OutputError
-from .export import Content, StagedOutputs, write_reserved
+from .export import Content, StagedOutputs, holds, write_reserved
 
 # Fewer reports than this are written in the build's own process: forking would cost more than it saves.
 FORK_MIN_REPORTS = 200
@@ -28,7 +28,9 @@ def can_fork() -> bool:
 class Background:
     """``files`` (target path, function making its content), written through ``staged`` in a forked child when
     ``fork``, else by join() in this process; either way join() returns once they are written, or raises what
-    writing them raised. The bytes are the same.
+    writing them raised. The bytes are the same. A file whose target holds exactly its content already (a
+    report's text unchanged since the last build) is left as it is: renaming over thousands of files costs
+    the build more than reading them costs the child.
 
     The child works on a copy-on-write snapshot of this process, so what the makers read must not be needed
     to change; the build reads the records in both processes and changes neither.
@@ -49,7 +51,7 @@ class Background:
             try:
                 os.close(read_end)
                 _die_with(parent)
-                sizes = [write_reserved(name, path, make()) for name, (path, make) in zip(names, files)]
+                sizes = [_write_changed(name, path, make()) for name, (path, make) in zip(names, files)]
                 message, status = ("ok", sizes), 0
             except BaseException as e:  # noqa: BLE001 - every failure goes back to the parent
                 message = ("error", _picklable(e))
@@ -65,7 +67,9 @@ class Background:
         """Return once the files are written."""
         if self.pid is None:
             for path, make in self.files:
-                self.staged.write(path, make())
+                content = _encoded(make())
+                if not (isinstance(content, bytes) and holds(path, content)):
+                    self.staged.write(path, content)
             self.files = []
             return
         pipe, self.pipe = self.pipe, None
@@ -79,8 +83,10 @@ class Background:
             raise OutputError(E_BACKGROUND.format(paths=_names(self.paths), status=_status(status))) from None
         if kind == "error":
             raise value
+        self.staged.unreserve([name for name, size in zip(self.names, value) if size is None])
         for name, path, size in zip(self.names, self.paths, value):
-            self.staged.written(name, path, size)
+            if size is not None:
+                self.staged.written(name, path, size)
 
     def cancel(self) -> None:
         """Stop a child still writing (the build failed elsewhere); its temp files go with the staged outputs'."""
@@ -94,6 +100,18 @@ class Background:
         if self.pipe is not None:
             os.close(self.pipe)
         self.pid = self.pipe = None
+
+
+def _encoded(content: Content) -> Content:
+    return content.encode("utf-8") if isinstance(content, str) else content
+
+
+def _write_changed(name: str, path: Path, content: Content) -> int | None:
+    """write_reserved()'s bytes written, or None when ``path`` holds this content already."""
+    content = _encoded(content)
+    if isinstance(content, bytes) and holds(path, content):
+        return None
+    return write_reserved(name, path, content)
 
 
 def _die_with(parent: int) -> None:

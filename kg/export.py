@@ -187,6 +187,11 @@ class StagedOutputs:
         if size >= EARLY_FLUSH_BYTES:
             self.flushing.append(_Flush(name, Path(target)))
 
+    def unreserve(self, names: Collection[str]) -> None:
+        """Reserved temp files that were not written after all: their targets stay as they are."""
+        drop = set(names)
+        self.pending = [(name, target) for name, target in self.pending if name not in drop]
+
     @contextmanager
     def open(self, path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
         """A binary file to write ``path``'s content to: a temp file beside it, renamed over it by commit().
@@ -226,13 +231,16 @@ class StagedOutputs:
                 pass
             except OSError as e:
                 raise OutputError(E_WRITE.format(path=path, reason=e.strerror or e)) from e
-        while self.pending:
-            tmp_name, target = self.pending[0]
-            try:
-                os.replace(tmp_name, target)
-            except OSError as e:
-                raise OutputError(E_WRITE.format(path=target, reason=e.strerror or e)) from e
-            self.pending.pop(0)
+        done = 0
+        try:
+            for tmp_name, target in self.pending:
+                try:
+                    os.replace(tmp_name, target)
+                except OSError as e:
+                    raise OutputError(E_WRITE.format(path=target, reason=e.strerror or e)) from e
+                done += 1
+        finally:
+            del self.pending[:done]
 
     def discard(self) -> None:
         for tmp_name, _target in self.pending:
@@ -267,6 +275,15 @@ def write_reserved(name: str, target: str | os.PathLike[str], content: Content) 
             return f.tell()
     except OSError as e:
         raise OutputError(E_WRITE.format(path=target, reason=e.strerror or e)) from e
+
+
+def holds(target: str | os.PathLike[str], data: bytes) -> bool:
+    """Whether the file ``target`` holds exactly ``data`` (False when it cannot be read)."""
+    try:
+        with open(target, "rb") as f:
+            return f.read(len(data) + 1) == data
+    except OSError:
+        return False
 
 
 def _write_content(f: BinaryIO, content: Content) -> None:
@@ -371,5 +388,5 @@ __all__ = [
     "DEFAULT_BASE_IRI", "iri_segment", "date_literal", "to_rdf", "to_turtle", "to_jsonld", "text_files",
     "outputs", "output_chunks", "write_rdf", "RDF_FILES", "FORMATS", "to_node_link_json", "node_link_json_chunks", "to_graphml",
     "graphml_chunks",
-    "write_atomic", "StagedOutputs", "write_reserved", "text_sums",
+    "write_atomic", "StagedOutputs", "write_reserved", "holds", "text_sums",
 ]

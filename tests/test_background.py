@@ -43,6 +43,24 @@ def test_files_are_written_and_committed_either_way(tmp_path, fork):
 
 @needs_fork
 @pytest.mark.parametrize("fork", [True, False], ids=["forked", "here"])
+def test_a_file_already_holding_its_content_is_left_as_it_is(tmp_path, fork):
+    (tmp_path / "same.txt").write_text("同样的文字\n", encoding="utf-8")
+    (tmp_path / "longer.txt").write_text("旧", encoding="utf-8")
+    (tmp_path / "shorter.txt").write_text("旧的文字", encoding="utf-8")
+    before = {p.name: p.stat().st_ino for p in tmp_path.iterdir()}
+    new = {"same.txt": "同样的文字\n", "longer.txt": "旧的", "shorter.txt": "旧", "new.txt": "新"}
+    with StagedOutputs() as staged:
+        job = Background(staged, [(tmp_path / name, (lambda t=text: t)) for name, text in new.items()], fork=fork)
+        job.join()
+        assert sorted(target.name for _tmp, target in staged.pending) == ["longer.txt", "new.txt", "shorter.txt"]
+        staged.commit()
+    assert {p.name: p.read_text(encoding="utf-8") for p in tmp_path.iterdir()} == new
+    assert (tmp_path / "same.txt").stat().st_ino == before["same.txt"]
+    assert (tmp_path / "longer.txt").stat().st_ino != before["longer.txt"]
+
+
+@needs_fork
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "here"])
 def test_a_large_file_starts_going_to_disk_once_written(tmp_path, fork):
     large = "x" * EARLY_FLUSH_BYTES
     with StagedOutputs() as staged:
@@ -126,6 +144,28 @@ def test_a_build_forking_the_writer_writes_the_same_bytes(tmp_path, monkeypatch)
     here, forked = files_in(tmp_path / "here"), files_in(tmp_path / "forked")
     assert forked == here
     assert {"reports.jsonl", "texts/SHA256SUMS"} <= set(forked) and len(forked) > 10
+
+
+@needs_fork
+@pytest.mark.parametrize("minimum", [1, 10_000], ids=["forked", "here"])
+def test_a_rebuild_leaves_unchanged_texts_alone_and_replaces_a_changed_one(tmp_path, monkeypatch, minimum):
+    monkeypatch.setattr(background, "FORK_MIN_REPORTS", minimum)
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    corpus.mkdir()
+    seeds = sorted(SEEDS.glob("*.txt"))
+    for p in seeds:
+        (corpus / p.name).write_bytes(p.read_bytes())
+    build([corpus], out, jobs=1, cache=False)
+    inodes = {p.name: p.stat().st_ino for p in (out / "texts").iterdir()}
+    edited = corpus / seeds[0].name
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n会议强调,要抓好落实。\n", encoding="utf-8")
+    build([corpus], out, jobs=1, cache=False)
+    again = {p.name: p.stat().st_ino for p in (out / "texts").iterdir()}
+    changed = {name for name in inodes if again[name] != inodes[name]}
+    assert changed == {f"{seeds[0].stem}.txt", "SHA256SUMS"}
+    fresh = tmp_path / "fresh"
+    build([corpus], fresh, jobs=1, cache=False)
+    assert files_in(out) == files_in(fresh)
 
 
 @needs_fork
