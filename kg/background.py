@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import tempfile
 import threading
 import traceback
 from pathlib import Path
@@ -38,30 +39,30 @@ class Background:
 
     def __init__(self, staged: StagedOutputs, files: list[tuple[Path, Maker]], *, fork: bool):
         self.paths = [path for path, _make in files]
-        self.files, self.staged, self.names, self.pid, self.pipe = files, staged, [], None, None
+        self.files, self.staged, self.names, self.pid, self.result = files, staged, [], None, None
         if not fork:
             return
         self.files = []  # the child has them; here they would keep the records alive
         self.names = names = [staged.reserve(path) for path, _make in files]
-        read_end, write_end = os.pipe()
+        # How it went comes back in an unnamed file rather than a pipe: a pipe's buffer would hold up a child
+        # reporting on many files until the parent read it, and the child's memory with it.
+        result = tempfile.TemporaryFile()
         parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: write, tell the parent how it went, and leave without running any of its exit code
             status = 1
             try:
-                os.close(read_end)
                 _die_with(parent)
                 sizes = [_write_changed(name, path, make()) for name, (path, make) in zip(names, files)]
                 message, status = ("ok", sizes), 0
             except BaseException as e:  # noqa: BLE001 - every failure goes back to the parent
                 message = ("error", _picklable(e))
             try:
-                with os.fdopen(write_end, "wb") as out:
-                    out.write(pickle.dumps(message))
+                result.write(pickle.dumps(message))
+                result.flush()
             finally:
                 os._exit(status)
-        os.close(write_end)
-        self.pid, self.pipe = pid, read_end
+        self.pid, self.result = pid, result
 
     def join(self) -> None:
         """Return once the files are written."""
@@ -72,11 +73,12 @@ class Background:
                     self.staged.write(path, content)
             self.files = []
             return
-        pipe, self.pipe = self.pipe, None
-        with os.fdopen(pipe, "rb") as f:  # closed by this, even if interrupted
-            data = f.read()
         _pid, status = os.waitpid(self.pid, 0)
         self.pid = None
+        result, self.result = self.result, None
+        with result:
+            result.seek(0)
+            data = result.read()
         try:
             kind, value = pickle.loads(data)
         except Exception:  # noqa: BLE001 - the child died before it could say (killed, out of memory)
@@ -97,9 +99,9 @@ class Background:
         except ProcessLookupError:
             pass
         os.waitpid(self.pid, 0)
-        if self.pipe is not None:
-            os.close(self.pipe)
-        self.pid = self.pipe = None
+        if self.result is not None:
+            self.result.close()
+        self.pid = self.result = None
 
 
 def _encoded(content: Content) -> Content:
