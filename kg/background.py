@@ -42,27 +42,51 @@ class Background:
         self.files, self.staged, self.names, self.pid, self.result = files, staged, [], None, None
         if not fork:
             return
-        self.files = []  # the child has them; here they would keep the records alive
-        self.names = names = [staged.reserve(path) for path, _make in files]
-        # How it went comes back in an unnamed file rather than a pipe: a pipe's buffer would hold up a child
-        # reporting on many files until the parent read it, and the child's memory with it.
-        result = tempfile.TemporaryFile()
+        names = [staged.reserve(path) for path, _make in files]
+        try:
+            # How it went comes back in an unnamed file rather than a pipe: a pipe's buffer would hold up a child
+            # reporting on many files until the parent read it, and the child's memory with it.
+            result = tempfile.TemporaryFile()
+        except OSError:
+            staged.unreserve(names)  # no temp folder to use: join() writes them here
+            return
         parent = os.getpid()
-        pid = os.fork()
-        if pid == 0:  # the child: write, tell the parent how it went, and leave without running any of its exit code
-            status = 1
+        # Ctrl-C waits until the child is known here (and cancel() can stop it); the child ignores it, as the
+        # parent stops it then
+        blocked = _block_interrupts()
+        try:
+            pid = os.fork()
+        except OSError:  # out of memory or processes: join() writes them here
+            _restore(blocked)
+            result.close()
+            staged.unreserve(names)
+            return
+        if pid == 0:
+            self._child(parent, result, names, files, blocked)  # never returns
+        self.pid, self.result, self.names, self.files = pid, result, names, []  # the files would keep the records
+        try:
+            _restore(blocked)
+        except BaseException:
+            self.cancel()
+            raise
+
+    @staticmethod
+    def _child(parent: int, result, names: list[str], files: list[tuple[Path, Maker]], blocked) -> None:
+        """The child: write, tell the parent how it went, and leave without running any of the caller's code."""
+        status = 1
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            _restore(blocked)
+            _die_with(parent)
             try:
-                _die_with(parent)
                 sizes = [_write_changed(name, path, make()) for name, (path, make) in zip(names, files)]
                 message, status = ("ok", sizes), 0
             except BaseException as e:  # noqa: BLE001 - every failure goes back to the parent
                 message = ("error", _picklable(e))
-            try:
-                result.write(pickle.dumps(message))
-                result.flush()
-            finally:
-                os._exit(status)
-        self.pid, self.result = pid, result
+            result.write(pickle.dumps(message))
+            result.flush()
+        finally:
+            os._exit(status)
 
     def join(self) -> None:
         """Return once the files are written."""
@@ -102,6 +126,19 @@ class Background:
         if self.result is not None:
             self.result.close()
         self.pid = self.result = None
+
+
+def _block_interrupts():
+    """Hold SIGINT back where signal masks exist; the mask before, for _restore()."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def _restore(mask) -> None:
+    """The signal mask as it was before _block_interrupts()."""
+    if mask is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def _encoded(content: Content) -> Content:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import BinaryIO, Collection, Iterable, Iterator, Sequence, Union
@@ -278,12 +279,23 @@ def write_reserved(name: str, target: str | os.PathLike[str], content: Content) 
 
 
 def holds(target: str | os.PathLike[str], data: bytes) -> bool:
-    """Whether the file ``target`` holds exactly ``data`` (False when it cannot be read)."""
+    """Whether ``target`` is a regular file holding exactly ``data``: False for anything else (a symbolic link, a
+    pipe, which is never waited on, or a file that cannot be read)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
     try:
-        with open(target, "rb") as f:
+        fd = os.open(target, flags)
+    except OSError:
+        return False
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
+            return False
+        with open(fd, "rb", closefd=False) as f:
             return f.read(len(data) + 1) == data
     except OSError:
         return False
+    finally:
+        os.close(fd)
 
 
 def _write_content(f: BinaryIO, content: Content) -> None:

@@ -264,11 +264,12 @@ def build(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *, bas
         with StagedOutputs() as staged:
             # reports.jsonl and the texts need only the records: on a large corpus a forked copy of this process
             # writes them on another core while this one resolves and assembles
-            t0 = time.perf_counter()
-            alongside = Background(staged, _record_files(out, reports),
-                                   fork=len(reports) >= FORK_MIN_REPORTS and can_fork())
-            started = time.perf_counter() - t0
+            alongside = None
             try:
+                t0 = time.perf_counter()
+                alongside = Background(staged, _record_files(out, reports),
+                                       fork=len(reports) >= FORK_MIN_REPORTS and can_fork())
+                started = time.perf_counter() - t0
                 with clock("resolve"):
                     resolution = resolve(reports)
                 with clock("assemble"):
@@ -280,7 +281,8 @@ def build(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *, bas
                 alongside.join()
                 stats.timings["texts"] = started + time.perf_counter() - t0
             except BaseException:
-                alongside.cancel()
+                if alongside is not None:
+                    alongside.cancel()
                 raise
             written = {text_path(r.doc_id) for r in reports}
             # From here on the graph files read only the texts; the records' other contents are in the graph.

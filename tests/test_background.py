@@ -220,3 +220,48 @@ def test_the_child_dies_with_a_killed_build(tmp_path):
     finally:
         proc.kill()
         proc.stdout.close()
+
+
+@needs_fork
+def test_a_child_failing_while_reporting_its_error_still_ends_there(tmp_path, monkeypatch):
+    def broken() -> str:
+        raise ValueError("first")
+
+    def unpicklable(_e):
+        raise MemoryError("while reporting")
+
+    monkeypatch.setattr(background, "_picklable", unpicklable)
+    with StagedOutputs() as staged:
+        job = Background(staged, [(tmp_path / "a.txt", broken)], fork=True)
+        with pytest.raises(OutputError, match=r"a.txt: not written.*\(exit status 1\)"):
+            job.join()
+
+
+@needs_fork
+def test_a_fork_that_fails_writes_the_files_here(tmp_path, monkeypatch):
+    def no_fork():
+        raise OSError(12, "Cannot allocate memory")
+
+    monkeypatch.setattr(background.os, "fork", no_fork)
+    with StagedOutputs() as staged:
+        job = Background(staged, [(tmp_path / name, (lambda t=text: t)) for name, text in contents(3)], fork=True)
+        assert job.pid is None and staged.pending == []
+        job.join()
+        assert len(staged.pending) == 3
+        staged.commit()
+    assert files_in(tmp_path) == {name: text.encode("utf-8") for name, text in contents(3)}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_only_a_regular_file_is_taken_to_hold_a_content(tmp_path):
+    from kg.export import holds
+
+    (tmp_path / "real.txt").write_bytes("文字".encode("utf-8"))
+    (tmp_path / "link.txt").symlink_to(tmp_path / "real.txt")
+    os.mkfifo(tmp_path / "pipe.txt")
+    data = "文字".encode("utf-8")
+    assert holds(tmp_path / "real.txt", data)
+    assert not holds(tmp_path / "real.txt", data + b"!") and not holds(tmp_path / "real.txt", data[:-1])
+    assert not holds(tmp_path / "link.txt", data)
+    assert not holds(tmp_path / "pipe.txt", b"")  # returns at once: nobody writes to the pipe
+    assert not holds(tmp_path / "missing.txt", b"") and not holds(tmp_path, b"")
