@@ -42,14 +42,13 @@ class Background:
         self.files, self.staged, self.names, self.pid, self.result = files, staged, [], None, None
         if not fork:
             return
-        names = [staged.reserve(path) for path, _make in files]
         try:
             # How it went comes back in an unnamed file rather than a pipe: a pipe's buffer would hold up a child
             # reporting on many files until the parent read it, and the child's memory with it.
             result = tempfile.TemporaryFile()
-        except OSError:
-            staged.unreserve(names)  # no temp folder to use: join() writes them here
+        except OSError:  # no temp folder to use: join() writes them here
             return
+        names = [staged.reserve(path) for path, _make in files]
         parent = os.getpid()
         # Ctrl-C waits until the child is known here (and cancel() can stop it); the child ignores it, as the
         # parent stops it then
@@ -92,8 +91,8 @@ class Background:
         """Return once the files are written."""
         if self.pid is None:
             for path, make in self.files:
-                content = _encoded(make())
-                if not (isinstance(content, bytes) and holds(path, content)):
+                content = _changed(path, make())
+                if content is not None:
                     self.staged.write(path, content)
             self.files = []
             return
@@ -141,16 +140,17 @@ def _restore(mask) -> None:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
-def _encoded(content: Content) -> Content:
-    return content.encode("utf-8") if isinstance(content, str) else content
+def _changed(path: Path, content: Content) -> Content | None:
+    """The content to write to ``path`` (text encoded), or None when the file holds it already."""
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    return None if isinstance(content, bytes) and holds(path, content) else content
 
 
 def _write_changed(name: str, path: Path, content: Content) -> int | None:
     """write_reserved()'s bytes written, or None when ``path`` holds this content already."""
-    content = _encoded(content)
-    if isinstance(content, bytes) and holds(path, content):
-        return None
-    return write_reserved(name, path, content)
+    content = _changed(path, content)
+    return None if content is None else write_reserved(name, path, content)
 
 
 def _die_with(parent: int) -> None:

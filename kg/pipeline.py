@@ -265,9 +265,10 @@ def build(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *, bas
             # reports.jsonl and the texts need only the records: on a large corpus a forked copy of this process
             # writes them on another core while this one resolves and assembles
             alongside = None
+            texts = {text_path(r.doc_id): r.text for r in reports}
             try:
                 t0 = time.perf_counter()
-                alongside = Background(staged, _record_files(out, reports),
+                alongside = Background(staged, _record_files(out, reports, texts),
                                        fork=len(reports) >= FORK_MIN_REPORTS and can_fork())
                 started = time.perf_counter() - t0
                 with clock("resolve"):
@@ -284,7 +285,8 @@ def build(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *, bas
                 if alongside is not None:
                     alongside.cancel()
                 raise
-            written = {text_path(r.doc_id) for r in reports}
+            written = set(texts)
+            del texts  # it would keep the texts alive through the HTML
             # From here on the graph files read only the texts; the records' other contents are in the graph.
             reports = [r.text_only() for r in reports]
             with clock("graph files"):
@@ -323,13 +325,12 @@ def build(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *, bas
     return stats
 
 
-def _record_files(out: Path, reports: list[Report]) -> list[tuple[Path, Callable[[], object]]]:
-    """reports.jsonl and texts/ (kg.export.text_files): the outputs made from the records alone, each with the
-    function making its content."""
+def _record_files(out: Path, reports: list[Report],
+                  texts: dict[str, str]) -> list[tuple[Path, Callable[[], object]]]:
+    """reports.jsonl and texts/ (kg.export.text_files; ``texts`` holds each report's text by its path there): the
+    outputs made from the records alone, each with the function making its content."""
     from .export import text_sums
-    from .rdf import text_path
 
-    texts = {text_path(r.doc_id): r.text for r in reports}
     files: list[tuple[Path, Callable[[], object]]] = [
         (out / "reports.jsonl", lambda: _lines(report_lines(reports, with_text=True)))]
     files += [(out / rel, partial(texts.__getitem__, rel)) for rel in sorted(texts)]
