@@ -40,6 +40,7 @@ E_GOLD_MISSING = "{path}: no *.gold.json files found; pass the folder of gold an
 E_OUT_NOT_DIR = "{path}: exists and is not a directory; choose another --out folder"
 E_WRITE = "{path}: cannot write ({reason}); check that the folder is writable and has free space"
 E_BACKGROUND = "{paths}: not written, the process writing them ended unexpectedly ({status}); check free memory and disk space, then build again"
+E_SECTIONS = "{paths}: not written, the process rendering reports' sections failed ({status}); check free memory and disk space, then build again, or pass --jobs 1 to render them in one process"
 E_SPARQL_NO_GRAPH = "{path}: no such file; run `kg build REPORTS --out {folder}` first, or point --graph at a build folder"
 E_SPARQL_BAD_GRAPH = "{path}: not readable as Turtle ({reason}); rebuild it with `kg build REPORTS --out {folder}`"
 E_QUERY_FILE_MISSING = "{path}: no such query file; check the path, or pass the query text itself in quotes"

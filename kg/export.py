@@ -4,20 +4,23 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import tempfile
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import BinaryIO, Collection, Iterable, Iterator, Sequence, Union
+from typing import BinaryIO, Callable, Collection, Iterable, Iterator, Sequence, Union
 
 import networkx as nx
 from rdflib import Graph, Literal
 
-from kg.errors import E_WRITE, OutputError
+from kg.errors import E_SECTIONS, E_WRITE, OutputError
 from kg.graph_files import graphml_chunks, node_link_json_chunks, to_graphml, to_node_link_json
 from kg.rdf import DEFAULT_BASE_IRI, date_value, iri_segment, text_path, triples
 from kg.rdf_sections import (
-    ENTITY, SAMPLE_SECTIONS, Sections, Tally, jsonld_chunks, sample_docs, turtle_chunks, write_files,
+    ENTITY, SAMPLE_SECTIONS, DetachedSections, Rendered, SectionFiles, Sections, Tally, jsonld_chunks, sample_docs,
+    turtle_chunks, write_files,
 )
 from kg.records import Report
+from kg.section_worker import SectionWorker
 from kg.tables import persons_csv
 from kg.turtle import ntriples
 from kg.validate import FULL_LIMIT, SAMPLE_PER_CLASS, Validation, target_classes, validate_sections, validate_triples
@@ -104,10 +107,14 @@ def output_chunks(graph: nx.MultiDiGraph, reports: Sequence[Report], *, base_iri
 def write_rdf(staged: "StagedOutputs", out_dir: str | os.PathLike[str], graph: nx.MultiDiGraph,
               reports: Sequence[Report], *, base_iri: str | None = None, validate: bool = True,
               files: Collection[str] = RDF_FILES, full_limit: int = FULL_LIMIT, sample_sections: int = SAMPLE_SECTIONS,
-              sample_per_class: int = SAMPLE_PER_CLASS) -> Validation | None:
+              sample_per_class: int = SAMPLE_PER_CLASS, meanwhile: Callable[[], None] | None = None,
+              split: bool = False) -> Validation | None:
     """Write graph.ttl and graph.jsonld (those of them in ``files``) into ``out_dir`` through ``staged``, in one
     pass over the graph's sections (kg.rdf_sections), a section at a time; the same bytes as output_chunks()
-    gives.
+    gives. ``meanwhile`` is called once the files no longer need this process (the build's other outputs).
+
+    With ``split`` and SPLIT_MIN_REPORTS reports or more, a second process (kg.section_worker) renders reports'
+    sections while ``meanwhile`` runs here; the two then share what is left. The bytes are the same.
 
     With ``validate``, return the SHACL findings (kg.validate) on what was written: on every triple when
     there are at most ``full_limit``, else on the entity section and a fixed sample of reports' sections
@@ -116,16 +123,33 @@ def write_rdf(staged: "StagedOutputs", out_dir: str | os.PathLike[str], graph: n
     """
     turtle, jsonld = "graph.ttl" in files, "graph.jsonld" in files
     if not (turtle or jsonld):
+        if meanwhile is not None:
+            meanwhile()
         return None
-    # The Turtle is rendered even when only JSON-LD is written: the SHACL check reads it.
-    sections = Sections(graph, reports, base_iri or DEFAULT_BASE_IRI, targets=target_classes(), jsonld=jsonld)
     out = Path(out_dir)
-    entity = sections.entities()
-    doc_ids = sections.doc_ids()
-    tally = Tally(sample_docs(graph, doc_ids, sample_sections) if validate else None, full_limit)
-    with (staged.open(out / "graph.ttl") if turtle else nullcontext()) as ttl, \
-            (staged.open(out / "graph.jsonld") if jsonld else nullcontext()) as js:
-        write_files(sections, entity, doc_ids, ttl, js, tally)
+    worker = None
+    if split and len(reports) >= SPLIT_MIN_REPORTS:
+        worker = SectionWorker([out / name for name in RDF_FILES[::-1] if name in files])
+        if not worker.spawn():
+            worker = None
+    try:
+        # The Turtle is rendered even when only JSON-LD is written: the SHACL check reads it.
+        sections = Sections(graph, reports, base_iri or DEFAULT_BASE_IRI, targets=target_classes(), jsonld=jsonld)
+        entity = sections.entities()
+        doc_ids = sections.doc_ids()
+        tally = Tally(sample_docs(graph, doc_ids, sample_sections) if validate else None, full_limit)
+        if worker is not None:
+            _write_split(staged, out, sections, entity, doc_ids, turtle, jsonld, tally, meanwhile, worker)
+        else:
+            with (staged.open(out / "graph.ttl") if turtle else nullcontext()) as ttl, \
+                    (staged.open(out / "graph.jsonld") if jsonld else nullcontext()) as js:
+                write_files(sections, entity, doc_ids, ttl, js, tally)
+            if meanwhile is not None:
+                meanwhile()
+    except BaseException:
+        if worker is not None:
+            worker.cancel()
+        raise
     if not validate:
         return None
     if tally.triples <= full_limit:
@@ -135,6 +159,112 @@ def write_rdf(staged: "StagedOutputs", out_dir: str | os.PathLike[str], graph: n
                              _parsed(sections.turtle_head, [kept[k] for k in sorted(kept) if k in tally.keep]),
                              sections.attached(),
                              triples=tally.triples, focus_nodes_total=tally.typed, sample_per_class=sample_per_class)
+
+
+# Fewer reports than this have their sections all rendered here: starting a worker costs about 0.3 s of CPU.
+SPLIT_MIN_REPORTS = 500
+
+
+def _write_split(staged: "StagedOutputs", out: Path, sections: Sections, entity: Rendered, doc_ids: Sequence[str],
+                 turtle: bool, jsonld: bool, tally: Tally, meanwhile: Callable[[], None] | None,
+                 worker: SectionWorker) -> None:
+    """write_files() with ``worker`` (spawned) rendering reports' sections from the first on, while ``meanwhile``
+    runs here; then the worker keeps half of the sections it has not rendered yet and this process renders the
+    rest, from the inputs sent, into files of its own, appended once the worker is done."""
+    paths = [out / "graph.ttl" if turtle else None, out / "graph.jsonld" if jsonld else None]
+    names = [None if p is None else staged.reserve(p) for p in paths]
+    opened: list[BinaryIO] = []
+    try:
+        try:
+            for name in names:
+                if name is not None:
+                    opened.append(open(_create_new(name), "wb"))
+        except OSError as e:
+            raise OutputError(E_WRITE.format(path=[p for p in paths if p is not None][len(opened)],
+                                             reason=e.strerror or e)) from e
+        handles = iter(opened)
+        ttl, js = (next(handles) if turtle else None), (next(handles) if jsonld else None)
+        files = SectionFiles(ttl, js)
+        for f, head in ((ttl, sections.turtle_head), (js, sections.jsonld_head)):
+            if f is not None:
+                f.write(head.encode("utf-8"))
+        files.write(entity)
+        tally.add(entity)
+        for f in opened:
+            f.flush()  # before the worker appends to them
+        worker.begin(sections.detached_state(), names,
+                     {"reports": len(doc_ids), "first": files.first, "keep": tally.keep, "full_limit": tally.full_limit,
+                      "triples": tally.triples, "typed": tally.typed})
+        for doc_id in doc_ids:
+            worker.send(sections.report_input(doc_id))
+        worker.end()
+        if meanwhile is not None:
+            meanwhile()
+        start = worker.split()
+        own: list[Rendered] = []
+        with (tempfile.TemporaryFile(dir=out) if turtle else nullcontext()) as ttl2, \
+                (tempfile.TemporaryFile(dir=out) if jsonld else nullcontext()) as js2:
+            mine = SectionFiles(ttl2, js2)
+            mine.first = False  # a comma before each node object, the first's dropped below if need be
+            lower = tally.triples  # the triples before each of them, at the least
+            detached = DetachedSections(sections.detached_state())
+            for data in worker.sent(len(doc_ids) if start is None else start):
+                part = detached.report(data)
+                mine.write(part)
+                lower += part.triples
+                kept = tally.keep is not None and (part.key in tally.keep or lower <= tally.full_limit)
+                own.append(Rendered(part.key, part.turtle if kept else "", "", part.triples, part.typed))
+            done = worker.join()
+            if done["reports"] != (len(doc_ids) if start is None else start):
+                raise OutputError(E_SECTIONS.format(paths=", ".join(map(str, worker.targets)),
+                                                    status=f"{done['reports']} reports rendered"))
+            for f, part, skip in ((ttl, ttl2, 0), (js, js2, 1 if done["first"] else 0)):
+                if f is not None:
+                    f.seek(0, os.SEEK_END)
+                    _append(f, part, skip)
+        for f, tail in ((ttl, sections.turtle_tail), (js, sections.jsonld_tail)):
+            if f is not None:
+                f.write(tail.encode("utf-8"))
+        for f, name, path in zip([ttl, js], names, paths):
+            if f is not None:
+                f.flush()
+                staged.written(name, path, f.tell())
+    except OSError as e:
+        raise OutputError(E_WRITE.format(path=paths[0] or paths[1], reason=e.strerror or e)) from e
+    finally:
+        for f in opened:
+            f.close()
+    tally.triples, tally.typed = done["triples"], done["typed"]
+    tally.kept.update(done["kept"])
+    for part in own:
+        tally.add(part)
+    tally.trim()
+
+
+def _append(f: BinaryIO, part: BinaryIO, skip: int) -> None:
+    """Copy ``part`` from its byte ``skip`` on to the end of ``f``, in the kernel where it can."""
+    part.flush()
+    size = part.seek(0, os.SEEK_END) - skip
+    f.flush()
+    src, dst, offset = part.fileno(), f.fileno(), skip
+    copy = getattr(os, "copy_file_range", None)
+    while size > 0 and copy is not None:
+        try:
+            n = copy(src, dst, size, offset)
+        except OSError:
+            break  # across file systems on an older kernel, or none of its own: copied below
+        if n == 0:
+            break
+        offset += n
+        size -= n
+        f.seek(0, os.SEEK_END)
+    if size > 0:
+        part.seek(offset)
+        while size > 0:
+            chunk = part.read(min(size, WRITE_BATCH))
+            f.write(chunk)
+            size -= len(chunk)
+        f.flush()
 
 
 def _parsed(head: str, parts: Iterable[str]) -> list[tuple[str, str, str]]:

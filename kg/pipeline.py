@@ -233,7 +233,7 @@ def build(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *, bas
     from .assemble import assemble
     from .background import FORK_MIN_REPORTS, Background, can_fork
     from .cache import ExtractCache
-    from .engine import make_engine
+    from .engine import default_jobs, make_engine
     from .export import FORMATS, StagedOutputs, output_chunks, write_rdf
     from .rdf import text_path
     from .render import html_chunks, view_model
@@ -289,24 +289,30 @@ def build(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *, bas
             del texts  # it would keep the texts alive through the HTML
             # From here on the graph files read only the texts; the records' other contents are in the graph.
             reports = [r.text_only() for r in reports]
-            with clock("graph files"):
-                # graph.ttl and graph.jsonld in one pass, a section at a time, with the SHACL check
-                checked = write_rdf(staged, out, graph, reports, base_iri=base_iri, validate=validate, files=files)
+
+            def other_graph_files() -> None:
                 for rel, content in output_chunks(graph, reports, base_iri=base_iri, rdf=False, files=files,
                                                   texts=False):
                     staged.write(out / rel, content)
-            del reports  # the texts are written; the HTML needs only the graph
-            _release_freed_memory()
+                if "graph.html" in files:
+                    with clock("html"):
+                        _release_freed_memory()
+                        # the view model is not kept here: html_chunks() lets it go before encoding the page's data
+                        staged.write(out / "graph.html", html_chunks(view_model(graph)))
+
+            with clock("graph files"):
+                # graph.ttl and graph.jsonld in one pass, a section at a time, with the SHACL check; on a large
+                # graph another process renders reports' sections while this one writes the other files
+                checked = write_rdf(staged, out, graph, reports, base_iri=base_iri, validate=validate, files=files,
+                                    meanwhile=other_graph_files, split=(jobs or default_jobs()) > 1)
+            stats.timings["graph files"] -= stats.timings.get("html", 0.0)  # a stage of its own in the timings
+            del reports
             if checked is not None:
                 stats.timings["validate"] = checked.seconds
                 stats.validation = checked.to_json()
                 for w in checked.warnings():
                     stats.warnings.append(w)
                     warn(w)
-            if "graph.html" in files:
-                with clock("html"):
-                    # the view model is not kept here: html_chunks() lets it go before encoding the page's data
-                    staged.write(out / "graph.html", html_chunks(view_model(graph)))
             staged.write(out / "build-report.json",
                          json.dumps(stats.to_json(), ensure_ascii=False, indent=1) + "\n")
             with clock("write"):
@@ -348,7 +354,7 @@ def _stale_texts(out: Path, written: Collection[str]) -> list[Path]:
 
 
 def _release_freed_memory() -> None:
-    """Hand memory freed by the records and texts back to the system before the HTML, the last large output.
+    """Hand memory freed by the records and the other graph files back to the system before the HTML.
 
     CPython returns freed blocks to the C allocator, which keeps them mapped; glibc's malloc_trim
     unmaps its free pages, so the page's allocations do not stack on top of them. Elsewhere a no-op.

@@ -22,7 +22,7 @@ from typing import Any, BinaryIO, Collection, Iterator, Sequence
 import networkx as nx
 
 from kg.rdf import (
-    ESCAPES, NEEDS_ESCAPE, A, AFFIX_LEN, DEFAULT_BASE_IRI, KG_Directive, KG_attestedOn, KG_collective, KG_givenAt,
+    ESCAPES, NEEDS_ESCAPE, A, AFFIX_LEN, DEFAULT_BASE_IRI, Iris, KG_Directive, KG_attestedOn, KG_collective, KG_givenAt,
     KG_inEvent, KG_listOrder, KG_participant, KG_post, KG_textSpan, KG_titleAsWritten, LANG, NODE_TYPES,
     OA_SpecificResource, OA_TextPositionSelector, OA_TextQuoteSelector, OA_end, OA_exact, OA_hasSelector,
     OA_hasSource, OA_prefix, OA_start, OA_suffix, ORG_Membership, ORG_member, ORG_organization, PROV_wasDerivedFrom,
@@ -91,6 +91,22 @@ class _SectionWriter(TripleBuilder):
                  prefixes: dict[str, str] = PREFIXES, targets: Collection[str] | None = None, jsonld: bool = True):
         # Not TripleBuilder.__init__, which makes every node's IRI at once; here each is made when first needed.
         self.mapping_state(graph, reports, base)
+        self._state(base, prefixes, targets, jsonld)
+
+    @classmethod
+    def detached(cls, state: dict[str, Any]) -> "_SectionWriter":
+        """A writer of reports' sections in another process, from detached_state() of the writer that made the
+        entity section; render_input() then renders each report from report_input()."""
+        self = cls.__new__(cls)
+        self.nx = _Detached(state["entities"])
+        self.texts, self.iris = {}, Iris(state["base"])
+        self.scripts, self.post_orgs, self.concepts, self.orgs = {}, {}, set(), {}
+        self.report_iris, self.text_iris = {}, {}
+        self._state(state["base"], state["prefixes"], state["targets"], state["jsonld"])
+        self.entity_terms = state["entity_terms"]
+        return self
+
+    def _state(self, base: str, prefixes: dict[str, str], targets: Collection[str] | None, jsonld: bool) -> None:
         # node id -> IRI term: of the entities, kept, and of reports' nodes, forgotten with each section
         self.entity_terms: dict[str, str] = {}
         self.local_terms: dict[str, str] = {}
@@ -315,6 +331,63 @@ class _SectionWriter(TripleBuilder):
                 self.role_block(u, v, key, edge)
         self.local_terms = {}
         return self.flush(doc_id)
+
+    # --- a report's section rendered in another process -------------------------------------------------
+
+    def detached_state(self) -> dict[str, Any]:
+        """What a detached() writer needs besides each report's input; after entities()."""
+        nodes = self.nx._node
+        # of an entity, a report's section reads only the type and a person's name; its IRI is in entity_terms
+        entities = {nid: {k: a[k] for k in ("type", "name") if k in a} for nid in self.entity_terms
+                    for a in (nodes[nid],)}
+        return {"base": self.data[1:], "prefixes": dict(self.prefixes), "targets": self.targets, "jsonld": self.jsonld,
+                "entity_terms": self.entity_terms, "entities": entities}
+
+    def report_input(self, doc_id: str) -> tuple:
+        """Everything report_section(doc_id) reads, as plain data: the report's text, what entities add to its
+        section, its nodes with their edges, and the nodes at their other ends that are no entity. Taken
+        from this writer, like the section."""
+        nodes, succ, pred, entity_terms = self.nx._node, self.nx._succ, self.nx._pred, self.entity_terms
+        local = self.local.pop(doc_id, [])
+        own = {nid for nid, _a in local}
+        adjacency = []
+        others: dict[str, dict] = {}
+        for nid, _a in local:
+            out, into = succ[nid], pred[nid]
+            adjacency.append((out, into))
+            for ends in (out, into):
+                for v in ends:
+                    if v not in own and v not in entity_terms and v not in others:
+                        others[v] = nodes[v]
+        later = [(item[0], (*item[1][:4], [_attestation_row(att) for att in item[1][4]])) if item[0] == _MEMBERSHIP
+                 else item for item in self.later.pop(doc_id, [])]
+        return doc_id, self.texts.get(doc_id, ""), later, local, adjacency, others
+
+    def render_input(self, data: tuple) -> Rendered:
+        """report_section() of a report_input() from another process's writer; in a detached() writer."""
+        doc_id, text, later, local, adjacency, others = data
+        later = [(item[0], (*item[1][:4], [Attestation(*att) for att in item[1][4]])) if item[0] == _MEMBERSHIP
+                 else item for item in later]
+        g = self.nx
+        nodes, succ, pred = g._node, g._succ, g._pred
+        added = [nid for nid in others if nid not in nodes]
+        for nid in added:
+            nodes[nid] = others[nid]
+        for (nid, a), (out, into) in zip(local, adjacency):
+            nodes[nid], succ[nid], pred[nid] = a, out, into
+            added.append(nid)
+        self.texts[doc_id] = text
+        self.local[doc_id] = local
+        self.later[doc_id] = later
+        try:
+            return self.report_section(doc_id)
+        finally:  # one report's data at a time
+            for nid in added:
+                nodes.pop(nid, None)
+                succ.pop(nid, None)
+                pred.pop(nid, None)
+            del self.texts[doc_id]
+            self.docs_seen.pop(doc_id, None)
 
     def membership(self, s: str, post: str, title: str, doc_id: str, atts: list[Attestation]) -> None:
         """kg.rdf's membership, rendered whole from a template: its IRI names the report, so nothing else in the
@@ -725,6 +798,21 @@ class _SectionWriter(TripleBuilder):
         return '{"@context": ' + json.dumps(dict(self.prefixes), ensure_ascii=False, sort_keys=True) + ',\n"@graph": ['
 
 
+class _Detached:
+    """The parts of a networkx graph that a report's section reads, in a detached writer: the entities' types and
+    names, and one report's nodes and edges at a time."""
+
+    def __init__(self, entities: dict[str, dict[str, Any]]):
+        self._node: dict[str, dict[str, Any]] = entities
+        self._succ: dict[str, dict] = {}
+        self._pred: dict[str, dict] = {}
+
+
+def _attestation_row(att: Attestation) -> tuple:
+    """An Attestation as plain data, its fields in order."""
+    return att.title, att.date, att.doc_id, att.start, att.end, att.quote, att.organization
+
+
 def _objects(terms: list[str]) -> str:
     """Objects of one predicate in Turtle, after the first's predicate."""
     return terms[0] if len(terms) == 1 else " ,\n        ".join(terms)
@@ -766,11 +854,32 @@ class Sections:
         """Entities (IRI terms) with triples in some report's section too."""
         return self.writer.attached
 
+    def detached_state(self) -> dict[str, Any]:
+        """What rendering reports' sections in another process needs besides report_input(); after entities()."""
+        return self.writer.detached_state()
+
+    def report_input(self, doc_id: str) -> tuple:
+        """What rendering report(doc_id) elsewhere reads, as plain data (DetachedSections.report); instead of
+        report(doc_id)."""
+        return self.writer.report_input(doc_id)
+
     def rendered(self) -> Iterator[Rendered]:
         """Every section in order, each made only when the one before has been taken."""
         yield self.entities()
         for doc_id in self.doc_ids():
             yield self.report(doc_id)
+
+
+class DetachedSections:
+    """Reports' sections rendered without the graph (in another process, say): the same bytes as
+    Sections.report()."""
+
+    def __init__(self, state: dict[str, Any]):
+        self.writer = _SectionWriter.detached(state)
+
+    def report(self, data: tuple) -> Rendered:
+        """The section of the report whose Sections.report_input() ``data`` is."""
+        return self.writer.render_input(data)
 
 
 def turtle_chunks(graph: nx.MultiDiGraph, reports: Sequence[Report],
@@ -849,15 +958,15 @@ class Tally:
             return
         if part.key in self.keep or part.key == ENTITY or self.triples <= self.full_limit:
             self.kept[part.key] = part.turtle
-        self._trim()
+        self.trim()
 
-    def _trim(self) -> None:
+    def trim(self) -> None:
         """Past ``full_limit`` only the sample is read: drop the other sections kept until then."""
         if self.triples > self.full_limit and self.keep is not None and len(self.kept) > len(self.keep) + 1:
             self.kept = {k: v for k, v in self.kept.items() if k in self.keep or k == ENTITY}
 
 
-class _Files:
+class SectionFiles:
     """The Turtle and JSON-LD files being written (either may be None: not written): every section's text
     encoded once, no comma before the first JSON-LD node object."""
 
@@ -879,12 +988,8 @@ class _Files:
 def write_files(sections: Sections, entity: Rendered, doc_ids: Sequence[str], ttl: BinaryIO | None,
                 js: BinaryIO | None, tally: Tally) -> None:
     """Write the graph into the open Turtle and JSON-LD files (None: that one is not written): heads, ``entity``,
-    each report's section, tails.
-
-    One process does it all: forked renderers each copied the memory pages of the graph they read,
-    which cost more memory and system time than their second core saved.
-    """
-    files = _Files(ttl, js)
+    each report's section, tails; in this process (kg.export.write_rdf can share the work with another)."""
+    files = SectionFiles(ttl, js)
     opened = [(f, head, tail) for f, head, tail in ((ttl, sections.turtle_head, sections.turtle_tail),
                                                     (js, sections.jsonld_head, sections.jsonld_tail)) if f is not None]
     for f, head, _tail in opened:
@@ -899,5 +1004,6 @@ def write_files(sections: Sections, entity: Rendered, doc_ids: Sequence[str], tt
         f.write(tail.encode("utf-8"))
 
 
-__all__ = ["ENTITY", "LOCAL_TYPES", "SAMPLE_SECTIONS", "Rendered", "Sections", "Tally",
+__all__ = ["ENTITY", "LOCAL_TYPES", "SAMPLE_SECTIONS", "DetachedSections", "Rendered", "SectionFiles", "Sections",
+           "Tally",
            "jsonld_chunks", "sample_docs", "turtle_chunks", "write_files"]
