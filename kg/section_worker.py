@@ -53,7 +53,7 @@ class SectionWorker:
     def spawn(self) -> bool:
         """Start the worker, which readies itself while the build makes the entity section; False when no process
         can be started here, and the build renders every section itself."""
-        if not sys.executable:
+        if os.name != "posix" or not sys.executable:  # the messages wait on pipes with select()
             return False
         try:
             # the input is a fifth of the Turtle's size: beside it, not in a temp folder that may be in memory
