@@ -7,7 +7,7 @@ import stat
 import tempfile
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import BinaryIO, Callable, Collection, Iterable, Iterator, Sequence, Union
+from typing import Any, BinaryIO, Callable, Collection, Iterable, Iterator, Sequence, Union
 
 import networkx as nx
 from rdflib import Graph, Literal
@@ -20,7 +20,7 @@ from kg.rdf_sections import (
     turtle_chunks, write_files,
 )
 from kg.records import Report
-from kg.section_worker import SectionWorker
+from kg.section_worker import SectionWorker, WorkerFailed
 from kg.tables import persons_csv
 from kg.turtle import ntriples
 from kg.validate import FULL_LIMIT, SAMPLE_PER_CLASS, Validation, target_classes, validate_sections, validate_triples
@@ -128,11 +128,11 @@ def write_rdf(staged: "StagedOutputs", out_dir: str | os.PathLike[str], graph: n
         return None
     out = Path(out_dir)
     worker = None
-    if split and len(reports) >= SPLIT_MIN_REPORTS:
-        worker = SectionWorker([out / name for name in RDF_FILES[::-1] if name in files])
-        if not worker.spawn():
-            worker = None
     try:
+        if split and len(reports) >= SPLIT_MIN_REPORTS:
+            worker = SectionWorker([out / name for name in RDF_FILES[::-1] if name in files])
+            if not worker.spawn():
+                worker = None
         # The Turtle is rendered even when only JSON-LD is written: the SHACL check reads it.
         sections = Sections(graph, reports, base_iri or DEFAULT_BASE_IRI, targets=target_classes(), jsonld=jsonld)
         entity = sections.entities()
@@ -150,6 +150,9 @@ def write_rdf(staged: "StagedOutputs", out_dir: str | os.PathLike[str], graph: n
         if worker is not None:
             worker.cancel()
         raise
+    finally:
+        if worker is not None:
+            worker.close()
     if not validate:
         return None
     if tally.triples <= full_limit:
@@ -170,27 +173,26 @@ def _write_split(staged: "StagedOutputs", out: Path, sections: Sections, entity:
                  worker: SectionWorker) -> None:
     """write_files() with ``worker`` (spawned) rendering reports' sections from the first on, while ``meanwhile``
     runs here; then the worker keeps half of the sections it has not rendered yet and this process renders the
-    rest, from the inputs sent, into files of its own, appended once the worker is done."""
+    rest, from the inputs sent, into files of its own, appended once the worker is done. Should the worker end
+    without its share rendered, this process renders every section after the entity section again."""
     paths = [out / "graph.ttl" if turtle else None, out / "graph.jsonld" if jsonld else None]
     names = [None if p is None else staged.reserve(p) for p in paths]
-    opened: list[BinaryIO] = []
+    opened: dict[Path, BinaryIO] = {}
+    writing = paths[0] or paths[1]  # the output an OSError is about, for its message
     try:
-        try:
-            for name in names:
-                if name is not None:
-                    opened.append(open(_create_new(name), "wb"))
-        except OSError as e:
-            raise OutputError(E_WRITE.format(path=[p for p in paths if p is not None][len(opened)],
-                                             reason=e.strerror or e)) from e
-        handles = iter(opened)
-        ttl, js = (next(handles) if turtle else None), (next(handles) if jsonld else None)
+        for path, name in zip(paths, names):
+            if name is not None:
+                writing = path
+                opened[path] = open(_create_new(name), "wb")
+        ttl, js = (opened.get(p) if p is not None else None for p in paths)
         files = SectionFiles(ttl, js)
         for f, head in ((ttl, sections.turtle_head), (js, sections.jsonld_head)):
             if f is not None:
                 f.write(head.encode("utf-8"))
         files.write(entity)
         tally.add(entity)
-        for f in opened:
+        ends = {path: f.tell() for path, f in opened.items()}
+        for f in opened.values():
             f.flush()  # before the worker appends to them
         worker.begin(sections.detached_state(), names,
                      {"reports": len(doc_ids), "first": files.first, "keep": tally.keep, "full_limit": tally.full_limit,
@@ -200,45 +202,70 @@ def _write_split(staged: "StagedOutputs", out: Path, sections: Sections, entity:
         worker.end()
         if meanwhile is not None:
             meanwhile()
+        detached = DetachedSections(sections.detached_state())
         start = worker.split()
-        own: list[Rendered] = []
-        with (tempfile.TemporaryFile(dir=out) if turtle else nullcontext()) as ttl2, \
-                (tempfile.TemporaryFile(dir=out) if jsonld else nullcontext()) as js2:
-            mine = SectionFiles(ttl2, js2)
-            mine.first = False  # a comma before each node object, the first's dropped below if need be
-            lower = tally.triples  # the triples before each of them, at the least
-            detached = DetachedSections(sections.detached_state())
-            for data in worker.sent(len(doc_ids) if start is None else start):
+        try:
+            done, own = _share_here(worker, detached, range(len(doc_ids) if start is None else start, len(doc_ids)),
+                                    out, ttl, js, tally)
+        except WorkerFailed:
+            # killed, out of memory, a fault of its own: what it appended goes, and every section is made here
+            for path, f in opened.items():
+                writing = path
+                f.truncate(ends[path])
+                f.seek(ends[path])
+            done, own = None, []
+            for data in worker.sent(range(len(doc_ids))):
                 part = detached.report(data)
-                mine.write(part)
-                lower += part.triples
-                kept = tally.keep is not None and (part.key in tally.keep or lower <= tally.full_limit)
-                own.append(Rendered(part.key, part.turtle if kept else "", "", part.triples, part.typed))
-            done = worker.join()
+                files.write(part)
+                tally.add(part)
+        else:
             if done["reports"] != (len(doc_ids) if start is None else start):
                 raise OutputError(E_SECTIONS.format(paths=", ".join(map(str, worker.targets)),
                                                     status=f"{done['reports']} reports rendered"))
-            for f, part, skip in ((ttl, ttl2, 0), (js, js2, 1 if done["first"] else 0)):
-                if f is not None:
-                    f.seek(0, os.SEEK_END)
-                    _append(f, part, skip)
-        for f, tail in ((ttl, sections.turtle_tail), (js, sections.jsonld_tail)):
+        for path, f, tail in ((paths[0], ttl, sections.turtle_tail), (paths[1], js, sections.jsonld_tail)):
             if f is not None:
+                writing = path
                 f.write(tail.encode("utf-8"))
+                f.flush()
         for f, name, path in zip([ttl, js], names, paths):
             if f is not None:
-                f.flush()
                 staged.written(name, path, f.tell())
     except OSError as e:
-        raise OutputError(E_WRITE.format(path=paths[0] or paths[1], reason=e.strerror or e)) from e
+        raise OutputError(E_WRITE.format(path=writing, reason=e.strerror or e)) from e
     finally:
-        for f in opened:
+        for f in opened.values():
             f.close()
-    tally.triples, tally.typed = done["triples"], done["typed"]
-    tally.kept.update(done["kept"])
-    for part in own:
-        tally.add(part)
-    tally.trim()
+    if done is not None:
+        tally.triples, tally.typed = done["triples"], done["typed"]
+        tally.kept.update(done["kept"])
+        for part in own:
+            tally.add(part)
+        tally.trim()
+
+
+def _share_here(worker: SectionWorker, detached: DetachedSections, share: range, out: Path, ttl: BinaryIO | None,
+                js: BinaryIO | None, tally: Tally) -> tuple[dict[str, Any], list[Rendered]]:
+    """Render the reports of ``share`` into files of this process's own while the worker renders those before;
+    once it is done, append them to ``ttl`` and ``js`` after its share. The worker's counts, and this share's
+    sections without their text but for those the SHACL check may read."""
+    own: list[Rendered] = []
+    with (tempfile.TemporaryFile(dir=out) if ttl is not None else nullcontext()) as ttl2, \
+            (tempfile.TemporaryFile(dir=out) if js is not None else nullcontext()) as js2:
+        mine = SectionFiles(ttl2, js2)
+        mine.first = False  # a comma before each node object, the first's dropped below if need be
+        lower = tally.triples  # the triples before each of them, at the least
+        for data in worker.sent(share):
+            part = detached.report(data)
+            mine.write(part)
+            lower += part.triples
+            kept = tally.keep is not None and (part.key in tally.keep or lower <= tally.full_limit)
+            own.append(Rendered(part.key, part.turtle if kept else "", "", part.triples, part.typed))
+        done = worker.join()
+        for f, part, skip in ((ttl, ttl2, 0), (js, js2, 1 if done["first"] else 0)):
+            if f is not None:
+                f.seek(0, os.SEEK_END)
+                _append(f, part, skip)
+    return done, own
 
 
 def _append(f: BinaryIO, part: BinaryIO, skip: int) -> None:
@@ -305,8 +332,9 @@ class StagedOutputs:
             _write_content(f, content)
 
     def reserve(self, path: str | os.PathLike[str]) -> str:
-        """A temp file name for ``path``, renamed over it by commit() like the others, but left for another process
-        to create with write_reserved(); once it has, written() starts flushing it."""
+        """A temp file name for ``path``, renamed over it by commit() like the others, but created elsewhere (by
+        write_reserved() in another process, or here for a file another process appends to); once it is written,
+        written() starts flushing it."""
         target = Path(path)
         name = _temp_name(target)
         self.pending.append((name, target))

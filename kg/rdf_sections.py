@@ -344,28 +344,33 @@ class _SectionWriter(TripleBuilder):
                 "entity_terms": self.entity_terms, "entities": entities}
 
     def report_input(self, doc_id: str) -> tuple:
-        """Everything report_section(doc_id) reads, as plain data: the report's text, what entities add to its
-        section, its nodes with their edges, and the nodes at their other ends that are no entity. Taken
-        from this writer, like the section."""
+        """Everything report_section(doc_id) reads, as plain data: the texts its spans quote (the report's, and any
+        other an edge names), what entities add to its section, its nodes with their edges, and the nodes at their
+        other ends that are no entity. Taken from this writer, like the section."""
         nodes, succ, pred, entity_terms = self.nx._node, self.nx._succ, self.nx._pred, self.entity_terms
         local = self.local.pop(doc_id, [])
         own = {nid for nid, _a in local}
+        docs = {doc_id}
         adjacency = []
         others: dict[str, dict] = {}
-        for nid, _a in local:
+        for nid, a in local:
+            docs.add(a.get("doc_id"))
             out, into = succ[nid], pred[nid]
             adjacency.append((out, into))
             for ends in (out, into):
-                for v in ends:
+                for v, keyed in ends.items():
                     if v not in own and v not in entity_terms and v not in others:
                         others[v] = nodes[v]
+                    for edge in keyed.values():
+                        docs.add(edge.get("doc_id"))
+        texts = self.texts
         later = [(item[0], (*item[1][:4], [_attestation_row(att) for att in item[1][4]])) if item[0] == _MEMBERSHIP
                  else item for item in self.later.pop(doc_id, [])]
-        return doc_id, self.texts.get(doc_id, ""), later, local, adjacency, others
+        return doc_id, {d: texts[d] for d in docs if d in texts}, later, local, adjacency, others
 
     def render_input(self, data: tuple) -> Rendered:
         """report_section() of a report_input() from another process's writer; in a detached() writer."""
-        doc_id, text, later, local, adjacency, others = data
+        doc_id, texts, later, local, adjacency, others = data
         later = [(item[0], (*item[1][:4], [Attestation(*att) for att in item[1][4]])) if item[0] == _MEMBERSHIP
                  else item for item in later]
         g = self.nx
@@ -376,7 +381,7 @@ class _SectionWriter(TripleBuilder):
         for (nid, a), (out, into) in zip(local, adjacency):
             nodes[nid], succ[nid], pred[nid] = a, out, into
             added.append(nid)
-        self.texts[doc_id] = text
+        self.texts.update(texts)
         self.local[doc_id] = local
         self.later[doc_id] = later
         try:
@@ -386,8 +391,9 @@ class _SectionWriter(TripleBuilder):
                 nodes.pop(nid, None)
                 succ.pop(nid, None)
                 pred.pop(nid, None)
-            del self.texts[doc_id]
-            self.docs_seen.pop(doc_id, None)
+            for d in {doc_id, *texts}:
+                for cached in (self.texts, self.docs_seen, self.report_iris, self.text_iris):
+                    cached.pop(d, None)
 
     def membership(self, s: str, post: str, title: str, doc_id: str, atts: list[Attestation]) -> None:
         """kg.rdf's membership, rendered whole from a template: its IRI names the report, so nothing else in the
@@ -804,6 +810,7 @@ class _Detached:
 
     def __init__(self, entities: dict[str, dict[str, Any]]):
         self._node: dict[str, dict[str, Any]] = entities
+        self.nodes = self._node  # graph.nodes[n] is the node's attributes, as here
         self._succ: dict[str, dict] = {}
         self._pred: dict[str, dict] = {}
 

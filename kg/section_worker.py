@@ -6,7 +6,8 @@ then each report's input (kg.rdf_sections.Sections.report_input) through an unna
 build writes ahead of it, and appends the sections, in doc_id order, to the Turtle and JSON-LD
 files after the entity section. When the build has nothing else left to do it asks the worker to
 split what remains: the worker keeps the first half and the build renders the rest itself. The
-bytes are those of one process rendering every section.
+bytes are those of one process rendering every section. Should the worker end without its share
+rendered (killed, out of memory, a fault of its own), the build renders every section itself.
 
 Messages from the build, one byte each on a pipe: DATA (more input written), END (no more input)
 and SPLIT; the worker answers SPLIT with the index (8 bytes) where its share ends.
@@ -23,13 +24,13 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
-from .errors import E_SECTIONS, KgError, OutputError
+from .errors import E_SECTIONS, E_WRITE, KgError, OutputError
 
 DATA, END, SPLIT = b".", b"E", b"S"
 MARSHAL, PICKLE = b"m", b"p"  # a frame's first byte: how its body is written
-FRAME = 8  # bytes of a frame's length, before its pickle
+FRAME = 8  # bytes of a frame's length, before its body
 BATCH_BYTES = 1 << 20  # input written and announced at a time
 EAGER_FRAMES = 16  # the first frames are written one by one, so that the worker starts at once
 
@@ -38,7 +39,7 @@ class SectionWorker:
     """The build's side: spawn() the worker, begin() with the entity section's state, send() each report's input
     in order, end(), then split() once the build is free; join() returns the counts of the worker's share (reports,
     triples, typed, the sections kept for the SHACL check, and whether the JSON-LD still has no node object) or
-    raises its error."""
+    raises its error (WorkerFailed when it ended without its share rendered); close() at the end."""
 
     def __init__(self, targets: list[Path]):
         self.targets = targets  # the files the worker appends to, for messages; their folder holds its input
@@ -53,8 +54,8 @@ class SectionWorker:
     def spawn(self) -> bool:
         """Start the worker, which readies itself while the build makes the entity section; False when no process
         can be started here, and the build renders every section itself."""
-        if os.name != "posix" or not sys.executable:  # the messages wait on pipes with select()
-            return False
+        if os.name != "posix" or not sys.executable or getattr(sys, "frozen", False):
+            return False  # the messages wait on pipes with select(); a frozen program runs no module
         try:
             # the input is a fifth of the Turtle's size: beside it, not in a temp folder that may be in memory
             self.inputs = tempfile.TemporaryFile(dir=self.targets[0].parent)
@@ -69,7 +70,9 @@ class SectionWorker:
         root = str(Path(__file__).resolve().parent.parent)  # where this kg is imported from, installed or not
         env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         try:
-            self.proc = subprocess.Popen([sys.executable, "-m", "kg.section_worker", *map(str, fds), str(os.getpid())],
+            # -P: the kg imported here, not one in the current folder
+            self.proc = subprocess.Popen([sys.executable, "-P", "-m", "kg.section_worker", *map(str, fds),
+                                          str(os.getpid())],
                                          pass_fds=fds, env=env, stdin=subprocess.DEVNULL,
                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         except OSError:
@@ -88,17 +91,20 @@ class SectionWorker:
         JSON-LD's temp file, None for one not written); ``setup``: how many reports' inputs will follow, whether
         no JSON-LD node object is written yet (first), and the kg.rdf_sections.Tally so far (keep, full_limit,
         triples, typed)."""
-        self._frame(_dumps((state, files, setup)))
+        targets = iter(self.targets)
+        names = [None if name is None else str(next(targets)) for name in files]  # for its error messages
+        self._frame(_dumps((state, list(zip(files, names)), setup)))
 
     def send(self, data: tuple) -> None:
         """One report's input, the next in doc_id order."""
         self.starts.append(self.written)
         self._frame(_dumps(data))
 
-    def sent(self, first: int) -> Iterator[tuple]:
-        """The inputs sent, from the ``first``-th on (read back for the build's share), after end()."""
+    def sent(self, which: Iterable[int]) -> Iterator[tuple]:
+        """Inputs sent, read back by their place in the order sent (for the build's share); after end()."""
         fd = self.inputs.fileno()
-        for start in self.starts[first:]:
+        for i in which:
+            start = self.starts[i]
             n = int.from_bytes(os.pread(fd, FRAME, start), "little")
             yield _loads(os.pread(fd, n, start + FRAME))
 
@@ -153,11 +159,11 @@ class SectionWorker:
             self.result.seek(0)
             kind, value = pickle.loads(self.result.read())
         except Exception:  # noqa: BLE001 - it ended before it could say (killed, out of memory)
-            raise OutputError(E_SECTIONS.format(paths=_names(self.targets), status=_status(status))) from None
-        finally:
-            self.close()
+            raise WorkerFailed(E_SECTIONS.format(paths=_names(self.targets), status=_status(status))) from None
         if kind == "error":
-            raise value
+            if isinstance(value, KgError):
+                raise value
+            raise WorkerFailed(E_SECTIONS.format(paths=_names(self.targets), status=value)) from None
         return value
 
     def cancel(self) -> None:
@@ -169,6 +175,7 @@ class SectionWorker:
         self.close()
 
     def close(self) -> None:
+        """Release the files and pipes (the worker has ended)."""
         for f in (self.inputs, self.result):
             if f is not None:
                 f.close()
@@ -190,6 +197,10 @@ def _dumps(value: Any) -> bytes:
 
 def _loads(body: bytes) -> Any:
     return marshal.loads(body[1:]) if body[:1] == MARSHAL else pickle.loads(body[1:])
+
+
+class WorkerFailed(OutputError):
+    """The worker ended without its share rendered, for another reason than an output that cannot be written."""
 
 
 def _read_exactly(fd: int, n: int) -> bytes | None:
@@ -223,7 +234,7 @@ class _Inputs:
         self.split_asked = False
 
     def next(self) -> Any | None:
-        """The next frame unpickled, waiting for the build to write it; None after the last."""
+        """The next frame decoded, waiting for the build to write it; None after the last."""
         while True:
             head = os.pread(self.fd, FRAME, self.pos)
             if len(head) == FRAME:
@@ -258,7 +269,7 @@ def _work(inputs: _Inputs) -> dict[str, Any]:
     sections = DetachedSections(state)
     total, first = setup["reports"], setup["first"]
     tally = Tally(setup["keep"], setup["full_limit"], setup["triples"], setup["typed"])
-    outs = [None if name is None else open(name, "ab", buffering=BATCH_BYTES) for name in files]
+    outs = [None if name is None else _Output(name, target) for name, target in files]
     ttl, js = outs
     done, stop = 0, total
     try:
@@ -287,6 +298,26 @@ def _work(inputs: _Inputs) -> dict[str, Any]:
     return {"reports": done, "triples": tally.triples, "typed": tally.typed, "kept": tally.kept, "first": first}
 
 
+class _Output:
+    """A file the worker appends to; an OSError is raised as the build would raise it, naming the output."""
+
+    def __init__(self, name: str, target: str):
+        self.target = target
+        self.file = self._do(open, name, "ab", buffering=BATCH_BYTES)
+
+    def write(self, data: bytes) -> None:
+        self._do(self.file.write, data)
+
+    def close(self) -> None:
+        self._do(self.file.close)
+
+    def _do(self, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except OSError as e:
+            raise OutputError(E_WRITE.format(path=self.target, reason=e.strerror or e)) from e
+
+
 def main(argv: list[str]) -> int:
     """The worker: ``python -m kg.section_worker INPUT MESSAGES ANSWERS RESULT PARENT`` (file descriptors, and the
     build's pid)."""
@@ -299,8 +330,12 @@ def main(argv: list[str]) -> int:
         message: tuple = ("ok", _work(_Inputs(inputs_fd, messages, answers)))
         status = 0
     except BaseException as e:  # noqa: BLE001 - every failure goes back to the build
-        message = ("error", e if isinstance(e, KgError) else RuntimeError(
-            "in the process rendering reports' RDF sections:\n" + "".join(traceback.format_exception(e)).rstrip()))
+        if isinstance(e, KgError):
+            message = ("error", e)
+        elif isinstance(e, MemoryError):
+            message = ("error", "out of memory")
+        else:
+            message = ("error", "".join(traceback.format_exception_only(e)).strip())
         status = 1
     os.write(result, pickle.dumps(message))
     return status

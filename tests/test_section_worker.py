@@ -21,10 +21,22 @@ def files_in(folder):
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def _role_edge_naming_another_report(graph):
+    """A copy of ``graph`` where one participation's edge names another report than its meeting's."""
+    graph = graph.copy()
+    docs = sorted({a["doc_id"] for _, a in graph.nodes(data=True) if a.get("type") == "report"})
+    u, v, key, a = next((u, v, k, a) for u, v, k, a in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3])
+                        if k == "attended")
+    a["doc_id"] = next(d for d in docs if d != a["doc_id"])
+    return graph
+
+
 @pytest.mark.parametrize("jsonld", [True, False], ids=["both", "turtle"])
-def test_a_detached_writer_renders_each_report_as_the_graphs_writer_does(seed_graph, seed_reports, jsonld):
-    here = Sections(seed_graph, seed_reports, targets=target_classes(), jsonld=jsonld)
-    sent = Sections(seed_graph, seed_reports, targets=target_classes(), jsonld=jsonld)
+@pytest.mark.parametrize("edited", [False, True], ids=["seeds", "edge-naming-another-report"])
+def test_a_detached_writer_renders_each_report_as_the_graphs_writer_does(seed_graph, seed_reports, jsonld, edited):
+    graph = _role_edge_naming_another_report(seed_graph) if edited else seed_graph
+    here = Sections(graph, seed_reports, targets=target_classes(), jsonld=jsonld)
+    sent = Sections(graph, seed_reports, targets=target_classes(), jsonld=jsonld)
     here.entities()
     sent.entities()
     detached = DetachedSections(marshal.loads(marshal.dumps(sent.detached_state())))
@@ -121,36 +133,63 @@ def test_a_worker_that_cannot_start_leaves_the_rendering_here(tmp_path, monkeypa
     assert split[1] == alone[1] and split[0].to_json() == alone[0].to_json()
 
 
-def test_a_worker_that_dies_fails_the_build_naming_the_files(tmp_path, monkeypatch):
-    out = tmp_path / "out"
-    build([SEEDS], out, jobs=1, cache=False)
-    before = files_in(out)
-    Spy(monkeypatch)
-    begin = SectionWorker.begin
+def test_a_worker_that_dies_leaves_every_section_to_the_build(tmp_path, monkeypatch):
+    build([SEEDS], tmp_path / "one", jobs=1, cache=False)
+    spy = Spy(monkeypatch)
+    send = SectionWorker.send
 
-    def killed(worker, *args):
-        worker.proc.kill()
-        worker.proc.wait()
-        begin(worker, *args)
+    def killed(worker, data):
+        send(worker, data)
+        if len(worker.starts) == 2:  # it has one report's input to render, and dies
+            worker.proc.kill()
 
-    monkeypatch.setattr(SectionWorker, "begin", killed)
-    with pytest.raises(OutputError, match=r"graph\.ttl.*rendering reports' sections failed \(killed by signal 9\)"):
-        build([SEEDS], out, jobs=2, cache=False)
-    assert files_in(out) == before
+    monkeypatch.setattr(SectionWorker, "send", killed)
+    build([SEEDS], tmp_path / "two", jobs=2, cache=False)
+    assert spy.spawned == [True] and spy.splits == [None]
+    assert files_in(tmp_path / "two") == files_in(tmp_path / "one")
 
 
-def test_an_error_in_the_worker_comes_back_with_its_traceback(tmp_path, monkeypatch, seed_graph, seed_reports):
+def test_a_fault_of_the_workers_own_leaves_every_section_to_the_build(tmp_path, monkeypatch, seed_graph,
+                                                                        seed_reports):
+    alone = _write(tmp_path / "alone", seed_graph, seed_reports)
     Spy(monkeypatch)
     begin = SectionWorker.begin
 
     def broken(worker, state, files, setup):
-        del state["entity_terms"]
+        del state["entity_terms"]  # the worker's copy only
         begin(worker, state, files, setup)
 
     monkeypatch.setattr(SectionWorker, "begin", broken)
-    with pytest.raises(RuntimeError, match=r"(?s)rendering reports' RDF sections.*KeyError: 'entity_terms'"):
-        _write(tmp_path / "out", seed_graph, seed_reports, split=True)
-    assert not list((tmp_path / "out").iterdir())
+    failed = []
+    join = SectionWorker.join
+
+    def spy_join(worker):
+        try:
+            return join(worker)
+        except OutputError as e:
+            failed.append(str(e))
+            raise
+
+    monkeypatch.setattr(SectionWorker, "join", spy_join)
+    split = _write(tmp_path / "split", seed_graph, seed_reports, split=True)
+    assert split[1] == alone[1] and split[0].to_json() == alone[0].to_json()
+    [message] = failed
+    assert "rendering reports' sections failed (KeyError: 'entity_terms')" in message
+
+
+def test_an_output_the_worker_cannot_write_fails_the_build_naming_it(tmp_path, monkeypatch, seed_graph,
+                                                                    seed_reports):
+    Spy(monkeypatch)
+    begin = SectionWorker.begin
+
+    def elsewhere(worker, state, files, setup):
+        begin(worker, state, [str(tmp_path / "gone" / "graph.ttl"), *files[1:]], setup)
+
+    monkeypatch.setattr(SectionWorker, "begin", elsewhere)
+    out = tmp_path / "out"
+    with pytest.raises(OutputError, match=r"^\S*out/graph\.ttl: cannot write \(No such file or directory\); check"):
+        _write(out, seed_graph, seed_reports, split=True)
+    assert not list(out.iterdir())
 
 
 def test_a_failure_here_stops_the_worker(tmp_path, monkeypatch, seed_graph, seed_reports):
