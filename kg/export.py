@@ -202,7 +202,7 @@ def _write_split(staged: "StagedOutputs", out: Path, sections: Sections, entity:
         worker.end()
         if meanwhile is not None:
             meanwhile()
-        detached = DetachedSections(sections.detached_state())
+        detached = sections.detached()  # this process's: it finds any text here
         start = worker.split()
         try:
             done, own = _share_here(worker, detached, range(len(doc_ids) if start is None else start, len(doc_ids)),

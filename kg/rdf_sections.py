@@ -94,12 +94,13 @@ class _SectionWriter(TripleBuilder):
         self._state(base, prefixes, targets, jsonld)
 
     @classmethod
-    def detached(cls, state: dict[str, Any]) -> "_SectionWriter":
+    def detached(cls, state: dict[str, Any], texts: dict[str, str] | None = None) -> "_SectionWriter":
         """A writer of reports' sections in another process, from detached_state() of the writer that made the
-        entity section; render_input() then renders each report from report_input()."""
+        entity section; render_input() then renders each report from report_input(). ``texts``: where to find a
+        text that an input does not carry; without it, MissingText is raised."""
         self = cls.__new__(cls)
         self.nx = _Detached(state["entities"])
-        self.texts, self.iris = {}, Iris(state["base"])
+        self.texts, self.iris = _Texts(texts), Iris(state["base"])
         self.scripts, self.post_orgs, self.concepts, self.orgs = {}, {}, set(), {}
         self.report_iris, self.text_iris = {}, {}
         self._state(state["base"], state["prefixes"], state["targets"], state["jsonld"])
@@ -344,29 +345,26 @@ class _SectionWriter(TripleBuilder):
                 "entity_terms": self.entity_terms, "entities": entities}
 
     def report_input(self, doc_id: str) -> tuple:
-        """Everything report_section(doc_id) reads, as plain data: the texts its spans quote (the report's, and any
-        other an edge names), what entities add to its section, its nodes with their edges, and the nodes at their
-        other ends that are no entity. Taken from this writer, like the section."""
+        """Everything report_section(doc_id) reads, as plain data: the report's text, what entities add to its
+        section, its nodes with their edges, and the nodes at their other ends that are no entity. Taken from this
+        writer, like the section. A section that quotes another report's text (an edge naming another report
+        than its node's) is the rare one this is not enough for: see detached()."""
         nodes, succ, pred, entity_terms = self.nx._node, self.nx._succ, self.nx._pred, self.entity_terms
         local = self.local.pop(doc_id, [])
         own = {nid for nid, _a in local}
-        docs = {doc_id}
         adjacency = []
         others: dict[str, dict] = {}
-        for nid, a in local:
-            docs.add(a.get("doc_id"))
+        for nid, _a in local:
             out, into = succ[nid], pred[nid]
             adjacency.append((out, into))
             for ends in (out, into):
-                for v, keyed in ends.items():
+                for v in ends:
                     if v not in own and v not in entity_terms and v not in others:
                         others[v] = nodes[v]
-                    for edge in keyed.values():
-                        docs.add(edge.get("doc_id"))
-        texts = self.texts
+        text = self.texts.get(doc_id)
         later = [(item[0], (*item[1][:4], [_attestation_row(att) for att in item[1][4]])) if item[0] == _MEMBERSHIP
                  else item for item in self.later.pop(doc_id, [])]
-        return doc_id, {d: texts[d] for d in docs if d in texts}, later, local, adjacency, others
+        return doc_id, {} if text is None else {doc_id: text}, later, local, adjacency, others
 
     def render_input(self, data: tuple) -> Rendered:
         """report_section() of a report_input() from another process's writer; in a detached() writer."""
@@ -804,6 +802,26 @@ class _SectionWriter(TripleBuilder):
         return '{"@context": ' + json.dumps(dict(self.prefixes), ensure_ascii=False, sort_keys=True) + ',\n"@graph": ['
 
 
+class MissingText(LookupError):
+    """A detached writer was asked for a report's text that it was not given."""
+
+
+class _Texts(dict):
+    """A detached writer's texts by doc_id: the one report's its input carries, and any other from ``fallback``;
+    MissingText for any other without one, rather than the empty text a report without one has."""
+
+    def __init__(self, fallback: dict[str, str] | None):
+        super().__init__()
+        self.fallback = fallback
+
+    def get(self, doc_id: str, default: Any = None) -> Any:
+        if doc_id in self:
+            return self[doc_id]
+        if self.fallback is None:
+            raise MissingText(doc_id)
+        return self.fallback.get(doc_id, default)
+
+
 class _Detached:
     """The parts of a networkx graph that a report's section reads, in a detached writer: the entities' types and
     names, and one report's nodes and edges at a time."""
@@ -870,6 +888,10 @@ class Sections:
         report(doc_id)."""
         return self.writer.report_input(doc_id)
 
+    def detached(self) -> "DetachedSections":
+        """A DetachedSections in this process, which finds any text an input does not carry here."""
+        return DetachedSections(self.detached_state(), texts=self.writer.texts)
+
     def rendered(self) -> Iterator[Rendered]:
         """Every section in order, each made only when the one before has been taken."""
         yield self.entities()
@@ -879,10 +901,11 @@ class Sections:
 
 class DetachedSections:
     """Reports' sections rendered without the graph (in another process, say): the same bytes as
-    Sections.report()."""
+    Sections.report(). ``texts``: every report's text by doc_id, for the rare section that quotes a report its
+    input does not carry the text of; without them such a section raises MissingText."""
 
-    def __init__(self, state: dict[str, Any]):
-        self.writer = _SectionWriter.detached(state)
+    def __init__(self, state: dict[str, Any], texts: dict[str, str] | None = None):
+        self.writer = _SectionWriter.detached(state, texts)
 
     def report(self, data: tuple) -> Rendered:
         """The section of the report whose Sections.report_input() ``data`` is."""
@@ -1011,6 +1034,5 @@ def write_files(sections: Sections, entity: Rendered, doc_ids: Sequence[str], tt
         f.write(tail.encode("utf-8"))
 
 
-__all__ = ["ENTITY", "LOCAL_TYPES", "SAMPLE_SECTIONS", "DetachedSections", "Rendered", "SectionFiles", "Sections",
-           "Tally",
-           "jsonld_chunks", "sample_docs", "turtle_chunks", "write_files"]
+__all__ = ["ENTITY", "LOCAL_TYPES", "SAMPLE_SECTIONS", "DetachedSections", "MissingText", "Rendered", "SectionFiles",
+           "Sections", "Tally", "jsonld_chunks", "sample_docs", "turtle_chunks", "write_files"]
