@@ -12,12 +12,12 @@ from typing import Callable
 
 from .errors import E_BACKGROUND, KgError, OutputError
 from .export import Content, StagedOutputs, holds, write_reserved
+from .processes import die_with, listed
 
 # Fewer reports than this are written in the build's own process: forking would cost more than it saves.
 FORK_MIN_REPORTS = 200
 
 Maker = Callable[[], Content]
-PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
 def can_fork() -> bool:
@@ -76,7 +76,7 @@ class Background:
         try:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             _restore(blocked)
-            _die_with(parent)
+            die_with(parent)
             try:
                 sizes = [_write_changed(name, path, make()) for name, (path, make) in zip(names, files)]
                 message, status = ("ok", sizes), 0
@@ -105,7 +105,7 @@ class Background:
         try:
             kind, value = pickle.loads(data)
         except Exception:  # noqa: BLE001 - the child died before it could say (killed, out of memory)
-            raise OutputError(E_BACKGROUND.format(paths=_names(self.paths), status=_status(status))) from None
+            raise OutputError(E_BACKGROUND.format(paths=listed(self.paths), status=_status(status))) from None
         if kind == "error":
             raise value
         self.staged.unreserve([name for name, size in zip(self.names, value) if size is None])
@@ -153,29 +153,12 @@ def _write_changed(name: str, path: Path, content: Content) -> int | None:
     return None if content is None else write_reserved(name, path, content)
 
 
-def _die_with(parent: int) -> None:
-    """Have the kernel kill this process when ``parent`` ends (Linux): a killed build leaves no writer behind
-    (its temp files are removed by the next build)."""
-    import ctypes
-
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # the parent ended before the request was made
-        os._exit(1)
-
-
 def _picklable(e: BaseException) -> BaseException:
     """kg's own errors as they are; any other with the child's traceback, which its pickle would lose."""
     if isinstance(e, KgError):
         return e
     return RuntimeError("in the process writing outputs alongside the build:\n"
                         + "".join(traceback.format_exception(e)).rstrip())
-
-
-def _names(paths: list[Path]) -> str:
-    return ", ".join(map(str, paths[:3])) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
 
 
 def _status(status: int) -> str:

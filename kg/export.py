@@ -12,7 +12,7 @@ from typing import Any, BinaryIO, Callable, Collection, Iterable, Iterator, Sequ
 import networkx as nx
 from rdflib import Graph, Literal
 
-from kg.errors import E_SECTIONS, E_WRITE, OutputError
+from kg.errors import E_WRITE, OutputError
 from kg.graph_files import graphml_chunks, node_link_json_chunks, to_graphml, to_node_link_json
 from kg.rdf import DEFAULT_BASE_IRI, date_value, iri_segment, text_path, triples
 from kg.rdf_sections import (
@@ -54,9 +54,14 @@ def to_jsonld(graph: nx.MultiDiGraph, reports: Sequence[Report], base_iri: str =
 
 def text_files(reports: Sequence[Report]) -> dict[str, str]:
     """``texts/<doc_id>.txt`` (exactly Report.text, which every span indexes) and ``texts/SHA256SUMS``."""
-    out = {text_path(r.doc_id): r.text for r in reports}
+    out = texts_by_path(reports)
     out["texts/SHA256SUMS"] = text_sums(out)
     return out
+
+
+def texts_by_path(reports: Sequence[Report]) -> dict[str, str]:
+    """Each report's text by its path in the output folder, ``texts/<doc_id>.txt``."""
+    return {text_path(r.doc_id): r.text for r in reports}
 
 
 def text_sums(texts: dict[str, str]) -> str:
@@ -186,9 +191,7 @@ def _write_split(staged: "StagedOutputs", out: Path, sections: Sections, entity:
                 opened[path] = open(_create_new(name), "wb")
         ttl, js = (opened.get(p) if p is not None else None for p in paths)
         files = SectionFiles(ttl, js)
-        for f, head in ((ttl, sections.turtle_head), (js, sections.jsonld_head)):
-            if f is not None:
-                f.write(head.encode("utf-8"))
+        files.head(sections)
         files.write(entity)
         tally.add(entity)
         ends = {path: f.tell() for path, f in opened.items()}
@@ -220,15 +223,12 @@ def _write_split(staged: "StagedOutputs", out: Path, sections: Sections, entity:
                 tally.add(part)
         else:
             if done["reports"] != (len(doc_ids) if start is None else start):
-                raise OutputError(E_SECTIONS.format(paths=", ".join(map(str, worker.targets)),
-                                                    status=f"{done['reports']} reports rendered"))
-        for path, f, tail in ((paths[0], ttl, sections.turtle_tail), (paths[1], js, sections.jsonld_tail)):
-            if f is not None:
-                writing = path
-                f.write(tail.encode("utf-8"))
-                f.flush()
+                raise OutputError(worker.failure(f"{done['reports']} reports rendered"))
+        files.tail(sections)
         for f, name, path in zip([ttl, js], names, paths):
             if f is not None:
+                writing = path
+                f.flush()
                 staged.written(name, path, f.tell())
     except OSError as e:
         raise OutputError(E_WRITE.format(path=writing, reason=e.strerror or e)) from e
@@ -251,8 +251,7 @@ def _share_here(worker: SectionWorker, detached: DetachedSections, share: range,
     own: list[Rendered] = []
     with (tempfile.TemporaryFile(dir=out) if ttl is not None else nullcontext()) as ttl2, \
             (tempfile.TemporaryFile(dir=out) if js is not None else nullcontext()) as js2:
-        mine = SectionFiles(ttl2, js2)
-        mine.first = False  # a comma before each node object, the first's dropped below if need be
+        mine = SectionFiles(ttl2, js2, first=False)  # a comma before each node object, the first's dropped below
         lower = tally.triples  # the triples before each of them, at the least
         for data in worker.sent(share):
             part = detached.report(data)
@@ -558,5 +557,5 @@ __all__ = [
     "DEFAULT_BASE_IRI", "iri_segment", "date_literal", "to_rdf", "to_turtle", "to_jsonld", "text_files",
     "outputs", "output_chunks", "write_rdf", "RDF_FILES", "FORMATS", "to_node_link_json", "node_link_json_chunks", "to_graphml",
     "graphml_chunks",
-    "write_atomic", "StagedOutputs", "write_reserved", "holds", "text_sums",
+    "write_atomic", "StagedOutputs", "write_reserved", "holds", "text_sums", "texts_by_path",
 ]

@@ -234,8 +234,7 @@ def build(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *, bas
     from .background import FORK_MIN_REPORTS, Background, can_fork
     from .cache import ExtractCache
     from .engine import default_jobs, make_engine
-    from .export import FORMATS, StagedOutputs, output_chunks, write_rdf
-    from .rdf import text_path
+    from .export import FORMATS, StagedOutputs, output_chunks, texts_by_path, write_rdf
     from .render import html_chunks, view_model
     from .resolve import resolve
 
@@ -265,7 +264,7 @@ def build(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *, bas
             # reports.jsonl and the texts need only the records: on a large corpus a forked copy of this process
             # writes them on another core while this one resolves and assembles
             alongside = None
-            texts = {text_path(r.doc_id): r.text for r in reports}
+            texts = texts_by_path(reports)
             try:
                 t0 = time.perf_counter()
                 alongside = Background(staged, _record_files(out, reports, texts),

@@ -424,9 +424,13 @@ class TripleBuilder:
         self.iris = Iris(base)
         self.scripts = {a["doc_id"]: a.get("script", "") for _, a in graph.nodes(data=True)
                         if a.get("type") == "report"}
+        self.orgs = organizations_by_doc(graph)
+        self.gathered()
+
+    def gathered(self) -> None:
+        """What the mapping gathers as it goes, empty."""
         self.post_orgs: dict[str, set[str]] = {}
         self.concepts: set[str] = set()
-        self.orgs = organizations_by_doc(graph)
         self.report_iris: dict[str, str] = {}
         self.text_iris: dict[str, str] = {}
 

@@ -101,8 +101,8 @@ class _SectionWriter(TripleBuilder):
         self = cls.__new__(cls)
         self.nx = _Detached(state["entities"])
         self.texts, self.iris = _Texts(texts), Iris(state["base"])
-        self.scripts, self.post_orgs, self.concepts, self.orgs = {}, {}, set(), {}
-        self.report_iris, self.text_iris = {}, {}
+        self.scripts, self.orgs = {}, {}  # read by the entity section only
+        self.gathered()
         self._state(state["base"], state["prefixes"], state["targets"], state["jsonld"])
         self.entity_terms = state["entity_terms"]
         return self
@@ -389,9 +389,8 @@ class _SectionWriter(TripleBuilder):
                 nodes.pop(nid, None)
                 succ.pop(nid, None)
                 pred.pop(nid, None)
-            for d in {doc_id, *texts}:
-                for cached in (self.texts, self.docs_seen, self.report_iris, self.text_iris):
-                    cached.pop(d, None)
+            for cached in (self.texts, self.docs_seen, self.report_iris, self.text_iris):
+                cached.pop(doc_id, None)
 
     def membership(self, s: str, post: str, title: str, doc_id: str, atts: list[Attestation]) -> None:
         """kg.rdf's membership, rendered whole from a template: its IRI names the report, so nothing else in the
@@ -997,11 +996,22 @@ class Tally:
 
 
 class SectionFiles:
-    """The Turtle and JSON-LD files being written (either may be None: not written): every section's text
-    encoded once, no comma before the first JSON-LD node object."""
+    """The Turtle and JSON-LD files being written (either may be None: not written), or a stretch of their
+    sections: every section's text encoded once, no comma before the first JSON-LD node object (``first``: none
+    is written yet)."""
 
-    def __init__(self, ttl: BinaryIO | None, js: BinaryIO | None):
-        self.ttl, self.js, self.first = ttl, js, True
+    def __init__(self, ttl: BinaryIO | None, js: BinaryIO | None, *, first: bool = True):
+        self.ttl, self.js, self.first = ttl, js, first
+
+    def head(self, sections: Sections) -> None:
+        for f, text in ((self.ttl, sections.turtle_head), (self.js, sections.jsonld_head)):
+            if f is not None:
+                f.write(text.encode("utf-8"))
+
+    def tail(self, sections: Sections) -> None:
+        for f, text in ((self.ttl, sections.turtle_tail), (self.js, sections.jsonld_tail)):
+            if f is not None:
+                f.write(text.encode("utf-8"))
 
     def write(self, part: Rendered) -> None:
         if self.ttl is not None:
@@ -1020,18 +1030,14 @@ def write_files(sections: Sections, entity: Rendered, doc_ids: Sequence[str], tt
     """Write the graph into the open Turtle and JSON-LD files (None: that one is not written): heads, ``entity``,
     each report's section, tails; in this process (kg.export.write_rdf can share the work with another)."""
     files = SectionFiles(ttl, js)
-    opened = [(f, head, tail) for f, head, tail in ((ttl, sections.turtle_head, sections.turtle_tail),
-                                                    (js, sections.jsonld_head, sections.jsonld_tail)) if f is not None]
-    for f, head, _tail in opened:
-        f.write(head.encode("utf-8"))
+    files.head(sections)
     files.write(entity)
     tally.add(entity)
     for doc_id in doc_ids:
         part = sections.report(doc_id)
         files.write(part)
         tally.add(part)
-    for f, _head, tail in opened:
-        f.write(tail.encode("utf-8"))
+    files.tail(sections)
 
 
 __all__ = ["ENTITY", "LOCAL_TYPES", "SAMPLE_SECTIONS", "DetachedSections", "MissingText", "Rendered", "SectionFiles",

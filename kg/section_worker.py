@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .errors import E_SECTIONS, E_WRITE, KgError, OutputError
+from .processes import die_with, listed
 
 DATA, END, SPLIT = b".", b"E", b"S"
 MARSHAL, PICKLE = b"m", b"p"  # a frame's first byte: how its body is written
@@ -46,8 +47,7 @@ class SectionWorker:
         self.proc: subprocess.Popen | None = None
         self.inputs = self.result = None
         self.to_worker = self.from_worker = -1
-        self.pending: list[bytes] = []
-        self.size = self.frames = 0
+        self.pending = bytearray()  # frames not written yet
         self.written = 0  # bytes of input written and pending
         self.starts: list[int] = []  # where each report's input starts
 
@@ -109,21 +109,19 @@ class SectionWorker:
             yield _loads(os.pread(fd, n, start + FRAME))
 
     def _frame(self, body: bytes) -> None:
-        self.pending += (len(body).to_bytes(FRAME, "little"), body)
-        self.size += FRAME + len(body)
+        self.pending += len(body).to_bytes(FRAME, "little")
+        self.pending += body
         self.written += FRAME + len(body)
-        self.frames += 1
-        if self.size >= BATCH_BYTES or self.frames <= EAGER_FRAMES:
+        if len(self.pending) >= BATCH_BYTES or len(self.starts) <= EAGER_FRAMES:
             self._flush()
 
     def _flush(self) -> None:
-        data = b"".join(self.pending)
-        self.pending, self.size = [], 0
         try:
-            self.inputs.write(data)
+            self.inputs.write(self.pending)
             self.inputs.flush()
         except OSError as e:
-            raise OutputError(E_SECTIONS.format(paths=_names(self.targets), status=f"input not written: {e}")) from e
+            raise OutputError(self.failure(f"input not written: {e}")) from e
+        self.pending.clear()
         self._say(DATA)
 
     def _say(self, message: bytes, *, wait: bool = False) -> bool:
@@ -159,12 +157,16 @@ class SectionWorker:
             self.result.seek(0)
             kind, value = pickle.loads(self.result.read())
         except Exception:  # noqa: BLE001 - it ended before it could say (killed, out of memory)
-            raise WorkerFailed(E_SECTIONS.format(paths=_names(self.targets), status=_status(status))) from None
+            raise WorkerFailed(self.failure(_status(status))) from None
         if kind == "error":
             if isinstance(value, KgError):
                 raise value
-            raise WorkerFailed(E_SECTIONS.format(paths=_names(self.targets), status=value)) from None
+            raise WorkerFailed(self.failure(value)) from None
         return value
+
+    def failure(self, status: str) -> str:
+        """The message for the worker's outputs not written, for the reason ``status``."""
+        return E_SECTIONS.format(paths=listed(self.targets), status=status)
 
     def cancel(self) -> None:
         """Stop the worker (the build failed elsewhere); its output goes with the staged temp files."""
@@ -213,10 +215,6 @@ def _read_exactly(fd: int, n: int) -> bytes | None:
     return data
 
 
-def _names(paths: list[Path]) -> str:
-    return ", ".join(map(str, paths))
-
-
 def _status(status: int) -> str:
     return f"killed by signal {-status}" if status < 0 else f"exit status {status}"
 
@@ -263,14 +261,14 @@ class _Inputs:
 
 
 def _work(inputs: _Inputs) -> dict[str, Any]:
-    from .rdf_sections import DetachedSections, Tally
+    from .rdf_sections import DetachedSections, SectionFiles, Tally
 
     state, files, setup = inputs.next()
     sections = DetachedSections(state)
-    total, first = setup["reports"], setup["first"]
+    total = setup["reports"]
     tally = Tally(setup["keep"], setup["full_limit"], setup["triples"], setup["typed"])
     outs = [None if name is None else _Output(name, target) for name, target in files]
-    ttl, js = outs
+    out = SectionFiles(*outs, first=setup["first"])
     done, stop = 0, total
     try:
         while done < stop:
@@ -284,18 +282,14 @@ def _work(inputs: _Inputs) -> dict[str, Any]:
             if data is None:
                 raise RuntimeError(f"the build's input ends after {done} of {total} reports")
             part = sections.report(data)
-            if ttl is not None:
-                ttl.write(part.turtle.encode("utf-8"))
-            if js is not None and part.jsonld:
-                js.write((part.jsonld[1:] if first else part.jsonld).encode("utf-8"))
-                first = False
+            out.write(part)
             tally.add(part)
             done += 1
     finally:
         for f in outs:
             if f is not None:
                 f.close()
-    return {"reports": done, "triples": tally.triples, "typed": tally.typed, "kept": tally.kept, "first": first}
+    return {"reports": done, "triples": tally.triples, "typed": tally.typed, "kept": tally.kept, "first": out.first}
 
 
 class _Output:
@@ -323,9 +317,7 @@ def main(argv: list[str]) -> int:
     build's pid)."""
     inputs_fd, messages, answers, result, parent = map(int, argv)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build stops it on Ctrl-C
-    from .background import _die_with
-
-    _die_with(parent)
+    die_with(parent)
     try:
         message: tuple = ("ok", _work(_Inputs(inputs_fd, messages, answers)))
         status = 0
